@@ -1,0 +1,150 @@
+"""Settings, read once from environment variables (and Streamlit secrets when the app runs).
+
+| variable            | meaning                                                        | default |
+|---------------------|----------------------------------------------------------------|---------|
+| COACH_BACKEND       | ``offline`` or ``openai`` (any OpenAI-compatible server)         | ``openai`` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else ``offline`` |
+| OPENAI_API_KEY      | key for OpenAI; local servers usually need none                 | unset |
+| OPENAI_BASE_URL     | URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio...) | OpenAI's |
+| COACH_MODEL         | chat model name                                                 | ``gpt-4o-mini`` |
+| COACH_TIMEOUT       | seconds to wait for the model before giving up                  | ``60`` |
+| COACH_MAX_RETRIES   | retries on rate limits and server errors (0-10)                 | ``2`` |
+| COACH_EMBEDDINGS    | ``local`` (bundled MiniLM) or ``openai``                         | ``local`` |
+| COACH_EMBEDDING_MODEL | OpenAI embedding model when COACH_EMBEDDINGS=openai           | ``text-embedding-3-small`` |
+| COACH_DATA_DIR      | where the index, sessions and your personas live                | ``$XDG_DATA_HOME/counterpart`` or ``~/.local/share/counterpart`` |
+
+The API key is held in memory only: it is excluded from ``repr`` and never written anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.errors import ConfigError
+
+BACKENDS = ("offline", "openai")
+EMBEDDINGS = ("local", "openai")
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small"
+# A local server (Ollama, llama.cpp...) ignores the key, but the openai client insists on one.
+LOCAL_PLACEHOLDER_KEY = "not-needed"
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "offline"
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 60.0
+    max_retries: int = 2
+    embeddings: str = "local"
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    data_dir: Path = field(default_factory=lambda: _default_data_dir(os.environ))
+
+    @property
+    def uses_model(self) -> bool:
+        return self.backend == "openai"
+
+    def describe(self) -> str:
+        """One line for the UI and CLI; never includes the key."""
+        if self.backend == "offline":
+            return "offline (authored persona lines, no language model)"
+        where = self.base_url or "OpenAI"
+        return f"{self.model} via {where}"
+
+
+def _default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "counterpart"
+
+
+def _pick(env: Mapping[str, Any], secrets: Mapping[str, Any], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or str(value).strip() == "":
+        value = secrets.get(name) if secrets else None
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _number(raw: str | None, name: str, default: float, lo: float, hi: float, kind: type) -> Any:
+    if raw is None:
+        return kind(default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw!r} is not a {'whole ' if kind is int else ''}number. "
+            f"Set {name} to a value from {lo:g} to {hi:g}, or unset it to use {default:g}."
+        ) from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}={raw!r} is out of range. Set {name} to a value from {lo:g} to {hi:g}.")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
+    """Read settings; raise ConfigError naming the variable and the fix when one is wrong."""
+    env = os.environ if env is None else env
+    secrets = secrets or {}
+    get = lambda name: _pick(env, secrets, name)  # noqa: E731
+
+    api_key = get("OPENAI_API_KEY")
+    base_url = get("OPENAI_BASE_URL")
+    backend = (get("COACH_BACKEND") or ("openai" if (api_key or base_url) else "offline")).lower()
+    if backend not in BACKENDS:
+        raise ConfigError(
+            f"COACH_BACKEND={backend!r} is not a backend. Set it to one of: {', '.join(BACKENDS)} "
+            "(openai covers any OpenAI-compatible server such as Ollama, vLLM, LM Studio or llama.cpp)."
+        )
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"OPENAI_BASE_URL={base_url!r} is not a URL. Set it like http://localhost:11434/v1 "
+            "(Ollama) or http://127.0.0.1:8000/v1 (vLLM, llama.cpp)."
+        )
+    if backend == "openai" and not api_key:
+        if base_url:
+            api_key = LOCAL_PLACEHOLDER_KEY
+        else:
+            raise ConfigError(
+                "COACH_BACKEND=openai needs a key: set OPENAI_API_KEY, or set OPENAI_BASE_URL to your "
+                "own OpenAI-compatible server, or set COACH_BACKEND=offline."
+            )
+    embeddings = (get("COACH_EMBEDDINGS") or "local").lower()
+    if embeddings not in EMBEDDINGS:
+        raise ConfigError(f"COACH_EMBEDDINGS={embeddings!r} is not known. Set it to one of: {', '.join(EMBEDDINGS)}.")
+    if embeddings == "openai" and not get("OPENAI_API_KEY") and not base_url:
+        raise ConfigError("COACH_EMBEDDINGS=openai needs OPENAI_API_KEY; set it or use COACH_EMBEDDINGS=local.")
+
+    data_dir_raw = get("COACH_DATA_DIR")
+    data_dir = Path(data_dir_raw).expanduser() if data_dir_raw else _default_data_dir(env)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"COACH_DATA_DIR={str(data_dir)!r} is a file. Point COACH_DATA_DIR at a folder.")
+
+    return Settings(
+        backend=backend,
+        model=get("COACH_MODEL") or DEFAULT_MODEL,
+        base_url=base_url,
+        api_key=api_key,
+        timeout=_number(get("COACH_TIMEOUT"), "COACH_TIMEOUT", 60, 1, 600, float),
+        max_retries=_number(get("COACH_MAX_RETRIES"), "COACH_MAX_RETRIES", 2, 0, 10, int),
+        embeddings=embeddings,
+        embedding_model=get("COACH_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
+        data_dir=data_dir,
+    )
+
+
+def ensure_data_dir(settings: Settings) -> Path:
+    """Create the data directory if needed; a clear error if that is impossible."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot create the data directory {settings.data_dir} ({exc.strerror}). "
+            "Set COACH_DATA_DIR to a folder you can write to."
+        ) from None
+    return settings.data_dir

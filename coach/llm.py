@@ -11,6 +11,7 @@ Every SDK failure becomes a ``BackendError`` whose message says what happened an
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,10 @@ from typing import TypedDict
 
 from coach.config import Settings
 from coach.errors import BackendError
+
+# Passed explicitly: left as None, the openai SDK would read OPENAI_BASE_URL from os.environ behind
+# the back of load_settings (which may have been given another env or Streamlit secrets).
+OPENAI_URL = "https://api.openai.com/v1"
 
 
 class Message(TypedDict):
@@ -36,7 +41,9 @@ class ChatBackend(ABC):
     ) -> Iterator[str]:
         """Yield the reply in chunks; raise BackendError on failure."""
 
-    def complete(self, messages: Sequence[Message], *, temperature: float = 0.7, max_tokens: int = 300) -> str:
+    def complete(
+        self, messages: Sequence[Message], *, temperature: float = 0.7, max_tokens: int = 300
+    ) -> str:
         return "".join(self.stream(messages, temperature=temperature, max_tokens=max_tokens))
 
 
@@ -52,15 +59,17 @@ class ScriptedChat(ChatBackend):
     def enqueue(self, reply: str | Exception) -> None:
         self._queue.append(reply)
 
-    def stream(self, messages, *, temperature=0.7, max_tokens=300):
+    def stream(
+        self, messages: Sequence[Message], *, temperature: float = 0.7, max_tokens: int = 300
+    ) -> Iterator[str]:
         self.requests.append([dict(m) for m in messages])  # type: ignore[misc]
         if not self._queue:
             raise BackendError("The scripted model has no reply queued; enqueue() one first.", kind="empty")
         reply = self._queue.popleft()
         if isinstance(reply, Exception):
             raise reply
-        for word in reply.split(" "):
-            yield word + " "
+        # Word by word like a real stream; the chunks join back into exactly the queued reply.
+        yield from re.findall(r"\S+\s*|\s+", reply)
 
 
 class OpenAIChat(ChatBackend):
@@ -81,29 +90,35 @@ class OpenAIChat(ChatBackend):
 
         self.model = model
         self.base_url = base_url
-        self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=base_url or OPENAI_URL, timeout=timeout, max_retries=max_retries
+        )
 
-    def stream(self, messages, *, temperature=0.7, max_tokens=300):
+    def stream(
+        self, messages: Sequence[Message], *, temperature: float = 0.7, max_tokens: int = 300
+    ) -> Iterator[str]:
         try:
             chunks = self._client.chat.completions.create(
                 model=self.model,
-                messages=list(messages),
+                messages=list(messages),  # type: ignore[arg-type]
                 temperature=temperature,
                 max_tokens=max_tokens,
                 stream=True,
             )
-            for chunk in chunks:
-                if not chunk.choices:
-                    continue
-                text = chunk.choices[0].delta.content
-                if text:
-                    yield text
+            with chunks:  # closes the HTTP response even when the caller stops reading early
+                for chunk in chunks:
+                    if not chunk.choices:
+                        continue
+                    text = chunk.choices[0].delta.content
+                    if text:
+                        yield text
         except Exception as exc:  # noqa: BLE001 - every SDK error is translated at this one edge
             raise translate_error(exc, model=self.model, base_url=self.base_url) from exc
 
 
 def translate_error(exc: Exception, *, model: str, base_url: str | None) -> BackendError:
-    """Turn an openai SDK exception into a BackendError that names the fix."""
+    """Turn an openai SDK (or transport) exception into a BackendError that names the fix."""
+    import httpx2
     import openai
 
     where = base_url or "OpenAI"
@@ -116,12 +131,22 @@ def translate_error(exc: Exception, *, model: str, base_url: str | None) -> Back
             kind="auth",
         )
     if isinstance(exc, openai.PermissionDeniedError):
-        return BackendError(f"{where} denied access to model {model!r} (403). Check the key's permissions.", "auth")
-    if isinstance(exc, openai.NotFoundError):
         return BackendError(
-            f"{where} does not know the model {model!r} (404). Set COACH_MODEL to a model the server "
-            "serves (for Ollama, one listed by 'ollama list').",
-            kind="model",
+            f"{where} denied access to model {model!r} (403). Check the permissions of OPENAI_API_KEY "
+            "or pick another COACH_MODEL.",
+            kind="auth",
+        )
+    if isinstance(exc, openai.NotFoundError):
+        if "model" in str(exc).lower():  # OpenAI, Ollama and vLLM all name the model in their 404
+            return BackendError(
+                f"{where} does not know the model {model!r} (404). Set COACH_MODEL to a model the server "
+                "serves (for Ollama, one listed by 'ollama list').",
+                kind="model",
+            )
+        return BackendError(
+            f"{where} has no chat-completions endpoint there (404). Check OPENAI_BASE_URL: for most "
+            "servers it ends in /v1, e.g. http://127.0.0.1:8000/v1.",
+            kind="not_found",
         )
     if isinstance(exc, openai.RateLimitError):
         return BackendError(
@@ -129,24 +154,28 @@ def translate_error(exc: Exception, *, model: str, base_url: str | None) -> Back
             "it has been kept.",
             kind="rate_limit",
         )
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException):
         return BackendError(
-            f"{where} did not answer in time. Send your line again, raise COACH_TIMEOUT, or use a smaller model.",
+            f"{where} did not answer in time. Send your line again, raise COACH_TIMEOUT, "
+            "or use a smaller model.",
             kind="timeout",
         )
-    if isinstance(exc, openai.APIConnectionError):
+    # A stream cut mid-reply surfaces as a raw transport error, not an openai one.
+    if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
         return BackendError(
             f"Cannot reach the model server at {where}. Is it running? Check OPENAI_BASE_URL, "
             "or set COACH_BACKEND=offline.",
             kind="connection",
         )
-    if isinstance(exc, openai.BadRequestError):
-        return BackendError(f"{where} rejected the request (400): {_short(exc)}", kind="bad_request")
     if isinstance(exc, openai.APIStatusError):
+        if exc.status_code >= 500:
+            return BackendError(
+                f"{where} failed with a server error ({exc.status_code}). Try again in a moment; "
+                "your line has been kept.",
+                kind="server",
+            )
         return BackendError(
-            f"{where} failed with a server error ({exc.status_code}). Try again in a moment; "
-            "your line has been kept.",
-            kind="server",
+            f"{where} rejected the request ({exc.status_code}): {_short(exc)}", kind="bad_request"
         )
     return BackendError(f"The model call failed: {type(exc).__name__}: {_short(exc)}", kind="error")
 

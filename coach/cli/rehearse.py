@@ -1,0 +1,136 @@
+"""`coach rehearse`: the same rehearsal loop as the app, in a terminal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from coach.cli.base import echo_json, main
+from coach.config import load_settings
+from coach.errors import BackendError, InputError
+
+END_WORDS = {"/end", "/quit", "/exit"}
+
+
+def _script_lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"--script {path}: no such file. Give a text file with one line per leader turn.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--script {path}: not UTF-8 text. Save it as UTF-8, one line per leader turn.") from None
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not lines:
+        raise InputError(f"--script {path} has no lines to say (blank lines and # comments are skipped).")
+    return lines
+
+
+def _turn_record(n: int, leader: str | None, reply: str, r, step=None) -> dict:
+    state = r.state
+    record = {
+        "turn": n,
+        "leader": leader,
+        "reply": reply,
+        "label": step.labelled.label if step else None,
+        "confidence": round(step.labelled.confidence, 3) if step else None,
+        "move": step.move if step else "open",
+        "trust": state.get("trust"),
+        "mood": state.get("mood"),
+        "revealed": state.get("revealed", []),
+        "understood": state.get("understood", []),
+        "thats_right": bool(state.get("thats_right")),
+    }
+    return record
+
+
+@main.command()
+@click.option("--persona", "persona_id", metavar="ID", help="A persona id (see 'coach personas').")
+@click.option("--persona-file", type=click.Path(path_type=Path), help="A persona card YAML file of your own.")
+@click.option("--difficulty", type=click.Choice(["easy", "normal", "hard"]), help="Defaults to the card's.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same lines: reproducible.")
+@click.option("--script", type=click.Path(path_type=Path), help="One leader line per line of FILE.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per turn on stdout.")
+@click.option("--no-save", is_flag=True, help="Do not keep this session in the data directory.")
+def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_save):
+    """Rehearse a conversation with a counterpart (type /end to finish)."""
+    from coach import sessions
+    from coach.rehearsal import start_rehearsal
+
+    settings = load_settings()
+    lines = _script_lines(script) if script else None
+    r = start_rehearsal(
+        settings, persona_id=persona_id, persona_file=str(persona_file) if persona_file else None,
+        difficulty=difficulty, seed=seed,
+    )
+    opening = r.transcript.turns[-1].text
+    if as_json:
+        echo_json(_turn_record(0, None, opening, r))
+    else:
+        p = r.persona
+        click.echo(f"Rehearsing with {p.name}, {p.role} at {p.company} ({r.difficulty}). Type /end to finish.\n")
+        click.secho(f"{p.name}: ", bold=True, nl=False)
+        click.echo(opening)
+
+    interactive = lines is None and sys.stdin.isatty() and not as_json
+    source = iter(lines) if lines is not None else _stdin_lines(interactive)
+    n = 0
+    failed = False
+    for line in source:
+        if line.strip().lower() in END_WORDS:
+            break
+        try:
+            if as_json:
+                step = r.turn(line)
+            else:
+                click.secho(f"{r.persona.name}: ", bold=True, nl=False)
+                for chunk in r.say(line):
+                    click.echo(chunk, nl=False)
+                click.echo()
+                step = r.last_step
+        except InputError as exc:
+            click.echo(f"Not sent: {exc}", err=True)
+            continue
+        except BackendError as exc:
+            click.echo(f"\nNot sent: {exc}\nYour line was: {line}", err=True)
+            if interactive:
+                continue
+            failed = True
+            break
+        n += 1
+        if as_json:
+            echo_json(_turn_record(n, line, step.reply, r, step))
+        elif step.state.get("thats_right") and step.move == "thats_right":
+            click.secho("  ** That's right: they feel understood. **", fg="green", bold=True)
+    transcript = r.end()
+    if not no_save:
+        path = sessions.save(r, settings)
+        if not as_json:
+            click.echo(f"\nSession kept: {path}")
+    if not as_json:
+        state = r.state
+        click.echo(
+            f"{n} turns. Trust {state.get('trust', 0):.2f}; understood {len(state.get('understood', []))} of "
+            f"{len(state.get('core', []))} core facts; \"that's right\": {'yes' if state.get('thats_right') else 'not yet'}."
+        )
+        click.echo(f"Debrief: coach report {path if not no_save else '<transcript.json>'}")
+    if failed:
+        sys.exit(3)
+    return transcript
+
+
+def _stdin_lines(interactive: bool):
+    while True:
+        try:
+            line = click.prompt("You", prompt_suffix=": ") if interactive else sys.stdin.readline()
+        except (EOFError, click.Abort):
+            return
+        if not interactive:
+            if line == "":
+                return
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+        yield line

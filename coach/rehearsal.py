@@ -1,0 +1,230 @@
+"""A rehearsal: one conversation between the leader and a persona, turn by turn.
+
+Each leader line goes: classify (coach.behaviours) -> the engine decides (coach.engine) -> the voice
+phrases the decision (coach.voice: authored lines offline, or a model). The app and the CLI both drive
+this class, so they behave the same.
+
+Nothing typed is lost: if the model fails mid-turn, the engine is put back as it was, the leader's
+line is not recorded, and the BackendError reaches the caller, which keeps the text for a resend.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from coach.behaviours import Labelled, classify
+from coach.engine import Engine
+from coach.errors import BackendError, InputError
+from coach.llm import ChatBackend
+from coach.personas import Persona
+from coach.transcript import Transcript, Turn
+from coach.voice import speak
+
+MAX_LINE_CHARS = 4000
+
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_line(text: str | None) -> str:
+    """The leader's line, stripped; InputError naming the problem when it cannot be used."""
+    line = (text or "").strip()
+    if not line:
+        raise InputError("Your line is empty. Type what you would say to them, then send it.")
+    if len(line) > MAX_LINE_CHARS:
+        raise InputError(
+            f"Your line is {len(line):,} characters; one turn takes at most {MAX_LINE_CHARS:,}. "
+            "Say it in a few shorter turns, as you would in the room. Your text is still in the box."
+        )
+    return line
+
+
+@dataclass
+class Step:
+    """What one leader turn produced, for the UI and the CLI."""
+
+    leader: str
+    reply: str
+    labelled: Labelled
+    state: dict[str, Any]
+    move: str
+    trust_delta: float
+    reasons: list[str]
+    facts_now: list[str]
+
+
+@dataclass
+class Rehearsal:
+    persona: Persona
+    difficulty: str
+    seed: int
+    backend: ChatBackend | None = None
+    retrieve: Callable[[str], list] | None = None  # passages for the model; unused offline
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    parent: dict[str, Any] | None = None  # {"id": ..., "turn": n} when this is a branch
+    clock: Clock = _now
+
+    def __post_init__(self) -> None:
+        self.engine = Engine(self.persona, difficulty=self.difficulty, seed=self.seed)
+        self.transcript = Transcript(
+            persona=self.persona.id,
+            difficulty=self.difficulty,
+            seed=self.seed,
+            meta={"id": self.id, "persona_name": self.persona.name, "started": self.clock().isoformat()},
+        )
+        if self.parent:
+            self.transcript.meta["parent"] = self.parent
+        # engine snapshot taken just before each leader turn, keyed by that turn's index
+        self.snapshots: dict[int, dict[str, Any]] = {}
+        self.ended = False
+
+    # -- the conversation ------------------------------------------------------------------
+    def open(self) -> str:
+        """The counterpart's first line (offline: authored; it sets the scene)."""
+        decision = self.engine.opening()
+        self.transcript.turns.append(
+            Turn("counterpart", decision.line, state=decision.state, meta={"move": decision.move})
+        )
+        return decision.line
+
+    def say(self, text: str) -> Iterator[str]:
+        """Send one leader line; yields the counterpart's reply as it streams."""
+        line = check_line(text)
+        if self.ended:
+            raise InputError("This rehearsal has ended. Start a new one, or branch from one of its turns.")
+        index = len(self.transcript.turns)
+        before = self.engine.snapshot()
+        labelled = classify(line, self.transcript.context_before(index))
+        decision = self.engine.step(line, labelled)
+        history = list(self.transcript.turns) + [Turn("leader", line)]
+        passages = self._passages(line) if self.backend is not None else None
+        chunks: list[str] = []
+        try:
+            for chunk in speak(decision, self.persona, history, self.backend, passages):
+                chunks.append(chunk)
+                yield chunk
+        except BackendError:
+            self.engine.restore(before)
+            raise
+        reply = "".join(chunks).strip() or decision.line
+        self.snapshots[index] = before
+        self.transcript.turns.append(
+            Turn(
+                "leader",
+                line,
+                label=labelled.label,
+                state=decision.state,
+                meta={
+                    "confidence": round(labelled.confidence, 3),
+                    "evidence": labelled.to_dict()["evidence"],
+                    "trust_delta": round(decision.trust_delta, 3),
+                    "reasons": list(decision.reasons),
+                },
+            )
+        )
+        self.transcript.turns.append(
+            Turn(
+                "counterpart",
+                reply,
+                meta={"move": decision.move, "facts": [f.id for f in decision.facts_now]},
+            )
+        )
+        self.last_step = Step(
+            leader=line,
+            reply=reply,
+            labelled=labelled,
+            state=decision.state,
+            move=decision.move,
+            trust_delta=decision.trust_delta,
+            reasons=list(decision.reasons),
+            facts_now=[f.id for f in decision.facts_now],
+        )
+
+    def turn(self, text: str) -> Step:
+        """Send one line and wait for the whole reply."""
+        for _ in self.say(text):
+            pass
+        return self.last_step
+
+    def _passages(self, line: str) -> list:
+        if self.retrieve is None:
+            return []
+        try:
+            return self.retrieve(line)
+        except Exception:  # noqa: BLE001 - guidance is a nicety for the model; the turn goes on without it
+            return []
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.engine.public_state()
+
+    @property
+    def leader_turn_count(self) -> int:
+        return sum(1 for t in self.transcript.turns if t.speaker == "leader")
+
+    def end(self) -> Transcript:
+        self.ended = True
+        self.transcript.meta["ended"] = self.clock().isoformat()
+        return self.transcript
+
+    # -- "try that line again" -------------------------------------------------------------
+    def branch(self, turn_index: int) -> Rehearsal:
+        """A new rehearsal that rewinds to just before leader turn ``turn_index``."""
+        if turn_index not in self.snapshots:
+            leader_turns = sorted(self.snapshots)
+            raise InputError(
+                f"Turn {turn_index} is not one of your lines in this rehearsal; "
+                f"branch from one of turns {leader_turns}."
+            )
+        child = Rehearsal(
+            self.persona,
+            self.difficulty,
+            self.seed,
+            backend=self.backend,
+            retrieve=self.retrieve,
+            parent={"id": self.id, "turn": turn_index},
+            clock=self.clock,
+        )
+        child.transcript.turns = copy.deepcopy(self.transcript.turns[:turn_index])
+        child.snapshots = {i: s for i, s in self.snapshots.items() if i < turn_index}
+        child.engine.restore(self.snapshots[turn_index])
+        return child
+
+
+def start_rehearsal(
+    settings,
+    *,
+    persona_id: str | None = None,
+    persona_file: str | None = None,
+    difficulty: str | None = None,
+    seed: int = 0,
+    backend: ChatBackend | None = None,
+) -> Rehearsal:
+    """Load the persona, pick the configured model (if any) and open the conversation."""
+    from coach.llm import backend_from_settings
+    from coach.personas import load_persona, load_persona_file
+
+    if bool(persona_id) == bool(persona_file):
+        raise InputError("Choose one persona: give --persona ID (see 'coach personas') or --persona-file PATH.")
+    persona = load_persona_file(persona_file) if persona_file else load_persona(persona_id, settings)
+    if backend is None:
+        backend = backend_from_settings(settings)
+    retrieve = None
+    if backend is not None:
+        from coach import retrieval
+
+        def retrieve(query: str) -> list:
+            return retrieval.search(query, k=2, settings=settings)
+
+    rehearsal = Rehearsal(persona, difficulty or persona.difficulty, seed, backend=backend, retrieve=retrieve)
+    rehearsal.open()
+    return rehearsal

@@ -1,0 +1,168 @@
+"""Rehearse: talk with a counterpart the app plays; see your listening scored as you go."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach import sessions
+from coach.errors import BackendError, CoachError, InputError
+from coach.personas import list_personas
+from coach.rehearsal import Rehearsal, start_rehearsal
+from pages.common import get_settings, label_badge, reported
+
+MOOD_ICONS = {
+    "irritated": ":material/sentiment_dissatisfied:",
+    "guarded": ":material/sentiment_neutral:",
+    "neutral": ":material/sentiment_neutral:",
+    "warming": ":material/sentiment_satisfied:",
+    "open": ":material/sentiment_very_satisfied:",
+}
+
+ss = st.session_state
+ss.setdefault("rehearsal", None)
+ss.setdefault("family", {})  # id -> Rehearsal: the root and every "try again" branch
+ss.setdefault("unsent", None)
+ss.setdefault("coaching", True)
+
+settings = get_settings()
+if settings is None:
+    st.stop()
+
+with reported():
+    personas = list_personas(settings)
+if not personas:
+    st.error("No persona cards found. Reinstall the app, or add a card on the Personas page.")
+    st.stop()
+by_id = {p.id: p for p in personas}
+
+
+def begin(persona_id: str, difficulty: str, seed: int) -> None:
+    try:
+        r = start_rehearsal(settings, persona_id=persona_id, difficulty=difficulty, seed=seed)
+    except CoachError as exc:
+        st.error(str(exc))
+        return
+    ss.rehearsal = r
+    ss.family = {r.id: r}
+    ss.unsent = None
+    ss.pop("debrief", None)
+    sessions.save(r, settings)
+
+
+def branch_from(turn_index: int) -> None:
+    r: Rehearsal = ss.rehearsal
+    child = r.branch(turn_index)
+    ss.family[child.id] = child
+    ss.rehearsal = child
+    ss.unsent = r.transcript.turns[turn_index].text
+    ss.pop("debrief", None)
+
+
+# -- sidebar: choose a counterpart ------------------------------------------------------------
+with st.sidebar:
+    st.subheader("Your counterpart")
+    pid = st.selectbox(
+        "Persona",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].name} - {by_id[i].role}, {by_id[i].company}",
+        key="persona_choice",
+    )
+    difficulty = st.segmented_control(
+        "Difficulty", ["easy", "normal", "hard"], default=by_id[pid].difficulty, key="difficulty_choice",
+        help="Harder counterparts trust more slowly, lose patience sooner and need a fuller summary.",
+    )
+    seed = st.number_input("Seed", min_value=0, max_value=10_000, value=0, step=1,
+                           help="The same seed and the same lines give the same conversation.")
+    if st.button("Start rehearsal", type="primary", use_container_width=True):
+        begin(pid, difficulty or by_id[pid].difficulty, int(seed))
+    st.toggle("Coach me as I go", key="coaching", help="Show the label and evidence for each of your lines.")
+    st.caption(f"Model: {settings.describe()}")
+
+r: Rehearsal | None = ss.rehearsal
+
+if r is None:
+    st.title("Rehearse a difficult conversation")
+    st.markdown(
+        "Pick a counterpart in the sidebar and start. They know things about their world that you don't "
+        "yet. **Ask before you tell**, describe their world back to them, and see whether you earn a "
+        "*\"that's right\"*. Each of your lines is labelled as you go (reflection, open or closed question, "
+        "telling, correcting, other), and you get a debrief at the end."
+    )
+    p = by_id[pid]
+    with st.container(border=True):
+        st.markdown(f"**{p.name}** - {p.role}, {p.company} ({p.industry})")
+        if getattr(p, "situation", None):
+            st.caption(p.situation)
+    st.stop()
+
+# -- the conversation --------------------------------------------------------------------------
+state = r.state
+p = r.persona
+head, mood_col = st.columns([4, 1])
+with head:
+    st.subheader(f"{p.name} · {p.role}, {p.company}")
+    if r.parent:
+        st.caption(f"Branch: trying again from your turn {r.parent['turn']}.")
+with mood_col:
+    mood = str(state.get("mood", "neutral"))
+    st.markdown(f"{MOOD_ICONS.get(mood, '')} *{mood}*", help="How they seem to feel right now.")
+    st.progress(float(state.get("trust", 0.0)), text="trust")
+
+if state.get("thats_right"):
+    st.success(
+        f"### \"That's right.\"\n{p.name} feels understood. That is the goal the playbook sets: now you have "
+        "earned the standing to ask for one or two concrete things.",
+        icon=":material/verified:",
+    )
+
+for index, turn in enumerate(r.transcript.turns):
+    if turn.speaker == "counterpart":
+        with st.chat_message("assistant", avatar=":material/person:"):
+            st.markdown(turn.text)
+        continue
+    with st.chat_message("user"):
+        st.markdown(turn.text)
+        if ss.coaching:
+            cols = st.columns([3, 1])
+            with cols[0]:
+                evidence = (turn.meta or {}).get("evidence") or {}
+                label_badge(turn.label, (turn.meta or {}).get("confidence"), help=evidence.get("cue"))
+                reasons = (turn.meta or {}).get("reasons") or []
+                if reasons:
+                    st.caption(" · ".join(reasons))
+            with cols[1]:
+                if not r.ended and st.button("Try again from here", key=f"branch-{r.id}-{index}",
+                                             icon=":material/undo:"):
+                    branch_from(index)
+                    st.rerun()
+
+
+def send(text: str) -> None:
+    with st.chat_message("user"):
+        st.markdown(text)
+    try:
+        with st.chat_message("assistant", avatar=":material/person:"):
+            st.write_stream(r.say(text))
+    except (BackendError, InputError) as exc:
+        ss.unsent = text
+        st.error(f"{exc}", icon=":material/error:")
+        return
+    ss.unsent = None
+    sessions.save(r, settings)
+    st.rerun()
+
+
+if r.ended:
+    st.info("This rehearsal has ended. Start a new one from the sidebar, or see the debrief below.")
+else:
+    if ss.unsent:
+        st.warning("Your last line was not sent. It is kept here: edit it if you like and send it again.")
+        kept = st.text_area("Your line", value=ss.unsent, key="unsent_text")
+        if st.button("Send again", type="primary"):
+            send(kept)
+    if line := st.chat_input("What do you say?", key="line"):
+        send(line)
+    if r.leader_turn_count and st.button("End and debrief", icon=":material/flag:"):
+        r.end()
+        sessions.save(r, settings)
+        st.rerun()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -48,6 +48,13 @@ class Settings:
     embeddings: str = "local"
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     data_dir: Path = field(default_factory=lambda: _default_data_dir(os.environ))
+
+    def __repr__(self) -> str:
+        """Every field but the key; a credential inside OPENAI_BASE_URL is dropped too."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        if self.base_url:
+            shown["base_url"] = _without_userinfo(self.base_url)
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     @property
     def uses_model(self) -> bool:

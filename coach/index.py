@@ -23,10 +23,11 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.documents import Document
 
+from coach import ingest
 from coach.config import Settings, ensure_data_dir, load_settings
 from coach.embeddings import MODEL_ID, OpenAIEmbeddings, local_encoder
 from coach.errors import CoachError, CorpusError
-from coach.ingest import CORPUS_DIR, chunk_sections, corpus_fingerprint, load_corpus, slug
+from coach.ingest import chunk_sections, corpus_fingerprint, load_corpus, slug
 
 log = logging.getLogger(__name__)
 SCHEMA = "1"  # bump when ids, metadata or the embedded text change: forces a corpus rebuild
@@ -120,12 +121,14 @@ class Hit:
 class Index:
     """The opened collection; opening it syncs the corpus chunks (``rebuilt`` says if it had to)."""
 
-    def __init__(self, settings: Settings, corpus_dir: Path = CORPUS_DIR):
+    def __init__(self, settings: Settings, corpus_dir: Path | None = None):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         self.settings = settings
-        self.corpus_dir = corpus_dir
+        self.corpus_dir = (
+            corpus_dir or ingest.CORPUS_DIR
+        )  # read at call time, so tests can point it elsewhere
         self.path = ensure_data_dir(settings) / "index"
         self._ef = embedding_function(settings)
         try:

@@ -17,12 +17,15 @@ import math
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
+from coach import ingest
 from coach.config import Settings, load_settings
 from coach.errors import CorpusError, InputError
-from coach.ingest import CORPUS_DIR, load_corpus
+from coach.ingest import chunk_sections, load_corpus, read_user_files
 
 MAX_K = 50
 _OVERFETCH = 5  # chunks fetched per wanted passage, so that k distinct sections survive de-duplication
@@ -161,9 +164,35 @@ def _lexical(index: Any) -> Bm25:
     return cached[1]
 
 
+def add_documents(
+    paths: list[str | Path], settings: Settings | None = None, progress: Callable[[int], Any] | None = None
+) -> dict[str, Any]:
+    """Ingest a user's files: check them all, embed them all, and only then write them to the index.
+
+    A file ingested before is replaced, not duplicated. ``progress(1)`` is called after each file is
+    embedded. Returns a summary: per file its sections and chunks, and the totals of user documents.
+    """
+    loaded = read_user_files(list(paths))  # InputError listing every bad file; nothing written yet
+    index = open_index(settings)
+    prepared = []
+    for path, sections in loaded.items():
+        docs = chunk_sections(sections)
+        prepared.append((path, sections, docs, index.embed_documents(docs)))
+        if progress:
+            progress(1)
+    for path, _sections, docs, vectors in prepared:
+        index.replace_source(str(path), docs, vectors)
+    sources = index.user_sources()
+    return {
+        "files": [{"path": str(p), "sections": len(s), "chunks": len(d)} for p, s, d, _ in prepared],
+        "user_files": len(sources),
+        "user_chunks": index.count("user"),
+    }
+
+
 def get_section(section_id: str) -> Passage:
     """A whole playbook section by id, read from the corpus files (no index needed)."""
-    sections = load_corpus(CORPUS_DIR)
+    sections = load_corpus(ingest.CORPUS_DIR)
     for section in sections:
         if section.section_id == section_id:
             return Passage(section.text, section.section_id, section.title, section.source, 1.0)
@@ -175,4 +204,4 @@ def get_section(section_id: str) -> Passage:
 
 def section_ids() -> list[str]:
     """Every playbook section id, in reading order."""
-    return [s.section_id for s in load_corpus(CORPUS_DIR)]
+    return [s.section_id for s in load_corpus(ingest.CORPUS_DIR)]

@@ -144,8 +144,8 @@ def translate_error(exc: Exception, *, model: str, base_url: str | None) -> Back
                 kind="model",
             )
         return BackendError(
-            f"{where} has no chat-completions endpoint there (404). Check OPENAI_BASE_URL: for most "
-            "servers it ends in /v1, e.g. http://127.0.0.1:8000/v1.",
+            f"{where} answered 404 Not Found: the address is probably wrong. Check OPENAI_BASE_URL: "
+            "for most servers it ends in /v1, e.g. http://127.0.0.1:8000/v1.",
             kind="not_found",
         )
     if isinstance(exc, openai.RateLimitError):

@@ -1,0 +1,263 @@
+"""Scripted leaders that play a persona through the engine: is a card winnable, and only by listening?
+
+    good_listener(persona, difficulty, seed)  open questions in each area, reflections, then a summary
+    corrector(persona, ...)                   asks, then contradicts what they hear
+    pitcher(persona, ...)                     pitches and asks for things before understanding
+
+Each returns a ``Run``: the turns, whether and when "that's right" came, and the final public state.
+Authors use ``check_card`` (the Personas page and ``coach persona check``) to see that a new card can be
+won by listening and cannot be won by arguing or selling; the tests and the evals use the same scripts.
+Each scripted line carries the label a careful human coder would give it, so the check exercises the
+engine's rules, not the scorer's current accuracy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.behaviours import Evidence, Labelled
+from coach.engine import Decision, Engine
+from coach.personas import Persona
+
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "competitors": (
+        "Who do you see as your main competitors, and how is that changing?",
+        "Which competitor do you watch most closely, and why?",
+        "How has the competitive landscape shifted for you lately?",
+    ),
+    "customers": (
+        "Who are the customers that matter most to you, and why do they buy from us?",
+        "What makes a customer stay with us, or leave?",
+        "Tell me about the customers you most want to keep.",
+    ),
+    "product": (
+        "What makes us special? Why do customers choose us over the alternatives?",
+        "What part of what we offer would be hardest for anyone to copy?",
+        "What would we never want to lose about our product, even to save money?",
+    ),
+    "financials": (
+        "How do you see the financial picture? Where are the margins and the money under pressure?",
+        "Which number in the finances worries you most this year?",
+        "Help me understand the money side: what do the numbers look like from your seat?",
+    ),
+    "success": (
+        "What does success look like for you personally? What would make this a good year?",
+        "At the end of this year, what would make you say it went well?",
+        "How do you define success in your role?",
+    ),
+    "objectives": (
+        "What are your top priorities this year, the things you absolutely have to deliver?",
+        "What has to get done this quarter, and what is most at risk?",
+        "What's on your plate for the next six months?",
+    ),
+    "measures": (
+        "How are you measured? What does the board judge your performance on?",
+        "Which metrics are you held accountable for?",
+        "What's on your scorecard, and how is your bonus decided?",
+    ),
+    "history": (
+        "What has your experience with technology projects been in the past? Where have you been burned?",
+        "Tell me about a time technology let you down before.",
+        "How has the relationship with technology gone historically, from your side?",
+    ),
+    "needs": (
+        "What do you need from technology, and from my team in particular?",
+        "If you could change one thing about how my team works with you, what would it be?",
+        "What would help you most from technology this year?",
+    ),
+}
+GENERAL = "What else should I understand about your world?"
+PITCHES = (
+    "We should move everything onto a modern cloud platform; it would fix most of these problems.",
+    "Our team can automate that with AI. I've got a plan and a roadmap ready.",
+    "What you need is a proper data platform. If you fund it, we can deliver it this year.",
+    "I'd like you to approve the budget for our modernisation programme.",
+)
+CORRECTIONS = (
+    "Actually, I don't think that's right. From what I've seen it's the other way round.",
+    "With respect, that's not the case. The data shows something quite different.",
+    "That's not really fair. The real problem is elsewhere, and it wasn't our fault.",
+)
+
+
+def label(name: str) -> Labelled:
+    """The label a human coder would give a scripted line."""
+    return Labelled(name, 1.0, Evidence("scripted"))
+
+
+@dataclass
+class Run:
+    persona: str
+    difficulty: str
+    script: str
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    thats_right_turn: int | None = None  # leader turns it took, or None
+    final_state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reached(self) -> bool:
+        return self.thats_right_turn is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "persona": self.persona,
+            "difficulty": self.difficulty,
+            "script": self.script,
+            "thats_right_turn": self.thats_right_turn,
+            "turns": len(self.turns),
+            "final_trust": self.final_state.get("trust"),
+            "final_mood": self.final_state.get("mood"),
+            "closed": self.final_state.get("closed"),
+        }
+
+
+class _Driver:
+    def __init__(self, persona: Persona, difficulty: str | None, seed: int, script: str, max_turns: int):
+        self.persona = persona
+        self.engine = Engine(persona, difficulty=difficulty, seed=seed)
+        self.engine.opening()
+        self.run = Run(persona.id, self.engine.difficulty, script)
+        self.max_turns = max_turns
+
+    @property
+    def done(self) -> bool:
+        s = self.engine.public_state()
+        return s["thats_right"] or s["closed"] or len(self.run.turns) >= self.max_turns
+
+    def say(self, text: str, kind: str) -> Decision:
+        d = self.engine.step(text, label(kind))
+        self.run.turns.append(
+            {
+                "leader": text,
+                "label": kind,
+                "move": d.move,
+                "reply": d.line,
+                "trust": d.state["trust"],
+                "facts": [f.id for f in d.facts_now],
+            }
+        )
+        if d.state["thats_right"] and self.run.thats_right_turn is None:
+            self.run.thats_right_turn = len(self.run.turns)
+        return d
+
+    def finish(self) -> Run:
+        self.run.final_state = self.engine.public_state()
+        return self.run
+
+
+def summary_of(persona: Persona, fact_ids: list[str]) -> str:
+    parts = [persona.fact(i).paraphrase for i in fact_ids]
+    return "Let me check I've got your world right: " + "; ".join(parts) + ". What am I missing?"
+
+
+def _dimensions(persona: Persona) -> list[str]:
+    out: list[str] = []
+    for f in persona.facts:
+        if f.dimension not in out:
+            out.append(f.dimension)
+    return out
+
+
+def good_listener(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
+    """Open questions area by area, a reflection of each thing heard; a summary once the core is heard."""
+    drv = _Driver(persona, difficulty, seed, "good_listener", max_turns)
+    asked: Counter[str] = Counter()
+    summarised_at = -1  # how many facts were known at the last summary attempt
+
+    def try_summary() -> None:
+        nonlocal summarised_at
+        state = drv.engine.public_state()
+        if drv.done or summarised_at == len(state["revealed"]):
+            return
+        if all(c in state["revealed"] for c in persona.core):
+            summarised_at = len(state["revealed"])
+            drv.say(summary_of(persona, persona.core), "reflect")
+
+    while not drv.done:
+        revealed = set(drv.engine.public_state()["revealed"])
+        pending = [
+            d
+            for d in _dimensions(persona)
+            if any(f.dimension == d and f.id not in revealed for f in persona.facts) and asked[d] < 8
+        ]
+        if not pending:
+            summarised_at = -1
+            d = drv.say(GENERAL, "question_open")
+            for fact in d.facts_now:
+                drv.say(f"So {fact.paraphrase}.", "reflect")
+            try_summary()
+            continue
+        for dim in pending:
+            if drv.done:
+                break
+            d = drv.say(QUESTIONS[dim][asked[dim] % len(QUESTIONS[dim])], "question_open")
+            asked[dim] += 1
+            for fact in d.facts_now:
+                if not drv.done:
+                    drv.say(f"So {fact.paraphrase}.", "reflect")
+            try_summary()
+    return drv.finish()
+
+
+def corrector(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
+    """Asks about each area, then argues with what they hear; ends with an accurate summary anyway."""
+    drv = _Driver(persona, difficulty, seed, "corrector", max_turns)
+    n = 0
+    for dim in _dimensions(persona):
+        if drv.done:
+            break
+        d = drv.say(QUESTIONS[dim][0], "question_open")
+        if d.facts_now and not drv.done:
+            drv.say(CORRECTIONS[n % len(CORRECTIONS)], "correct")
+            n += 1
+    for _ in range(3):
+        if not drv.done:
+            drv.say(summary_of(persona, persona.core), "reflect")
+    return drv.finish()
+
+
+def pitcher(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
+    """Opens with a pitch, asks a little, pitches after each answer, asks for budget; then summarises."""
+    drv = _Driver(persona, difficulty, seed, "pitcher", max_turns)
+    drv.say(PITCHES[0], "inform")
+    n = 1
+    for dim in _dimensions(persona):
+        if drv.done:
+            break
+        d = drv.say(QUESTIONS[dim][0], "question_open")
+        if d.facts_now and not drv.done:
+            drv.say(PITCHES[n % len(PITCHES)], "inform")
+            n += 1
+    for _ in range(3):
+        if not drv.done:
+            drv.say(summary_of(persona, persona.core), "reflect")
+    return drv.finish()
+
+
+SCRIPTS = {"good_listener": good_listener, "corrector": corrector, "pitcher": pitcher}
+
+
+def check_card(persona: Persona, seed: int = 0) -> dict[str, Any]:
+    """Every script at every difficulty: what an author needs to know before shipping a card."""
+    from coach.engine import DIFFICULTIES
+
+    results = {
+        name: {d: fn(persona, d, seed).to_dict() for d in DIFFICULTIES} for name, fn in SCRIPTS.items()
+    }
+    problems = []
+    for d in DIFFICULTIES:
+        if results["good_listener"][d]["thats_right_turn"] is None:
+            problems.append(
+                f'a good listener never hears "that\'s right" on {d}; check trust gates and core facts'
+            )
+        for bad in ("corrector", "pitcher"):
+            if results[bad][d]["thats_right_turn"] is not None:
+                problems.append(
+                    f'a {bad} reaches "that\'s right" on {d}; the card rewards the wrong behaviour'
+                )
+    turns = {d: results["good_listener"][d]["thats_right_turn"] for d in DIFFICULTIES}
+    if None not in turns.values() and not turns["easy"] < turns["hard"]:
+        problems.append(f"hard should take more turns than easy for a good listener; got {turns}")
+    return {"persona": persona.id, "results": results, "problems": problems, "ok": not problems}

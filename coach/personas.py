@@ -1,0 +1,512 @@
+"""Persona cards: the counterpart as a believable person, stored as YAML (schema: corpus/personas/README.md).
+
+A card holds what the leader may know going in (name, role, company, background), how the person
+talks (voice), and what they keep to themselves until asked well: hidden facts grouped by the
+playbook's dimensions, each with the kind of question that draws it out, the trust it needs, and
+authored lines in the person's voice. ``core`` lists the facts that make up "their world": a summary
+must describe those back before the counterpart says "that's right".
+
+    list_personas(settings)        shipped cards (corpus/personas) and the user's (data_dir/personas)
+    load_persona(id, settings)     one card; PersonaError listing the known ids
+    load_persona_file(path)        a card from any file; PersonaError naming the file and the field
+    parse_persona_yaml(text)       validation; every error names the field
+    save_persona(persona, settings)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coach.config import Settings, load_settings
+from coach.errors import PersonaError
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "corpus" / "personas"
+FALLBACK_FILE = Path(__file__).resolve().parent / "prompts" / "fallback_lines.yaml"
+
+# The playbook's dimensions, in the order a conversation usually visits them.
+DIMENSIONS: dict[str, str] = {
+    "competitors": "who we compete with",
+    "customers": "our customers",
+    "product": "what makes us special",
+    "financials": "the money side",
+    "success": "how I define success",
+    "objectives": "what I have to deliver this year",
+    "measures": "how I'm measured",
+    "history": "our history with technology",
+    "needs": "what I need from technology",
+}
+Dimension = Literal[
+    "competitors",
+    "customers",
+    "product",
+    "financials",
+    "success",
+    "objectives",
+    "measures",
+    "history",
+    "needs",
+]
+DIFFICULTY_NAMES = ("easy", "normal", "hard")
+
+# Reactions every card must author (the issue's six), and the optional ones (built-in fallbacks exist).
+REQUIRED_REACTIONS = (
+    "correction",
+    "pitch",
+    "accurate_summary",
+    "inaccurate_summary",
+    "open_question",
+    "small_talk",
+)
+OPTIONAL_REACTIONS = (
+    "opening",
+    "closed_question",
+    "guarded",
+    "deflect",
+    "partial_summary",
+    "premature_agreement",
+    "reflection",
+    "ask_after",
+    "ask_too_many",
+    "role_break",
+    "inform",
+    "closing",
+    "repeat",
+    "move_on",
+    "reflect_vague",
+)
+# Placeholders a reaction line may use.
+REACTION_PLACEHOLDERS = {"partial_summary": {"missing"}, "guarded": {"topic"}, "repeat": {"topic"}}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_NUMBERISH = re.compile(r"(?<![\w.])[$£€]?\d[\d,.]*(?:%|k|m|bn|x)?", re.I)
+
+Lines = list[str]
+
+
+def _clean_lines(value: Any, what: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError(f"{what} must be a list of lines")
+    out = []
+    for i, line in enumerate(value):
+        if not isinstance(line, str) or not line.strip():
+            raise ValueError(f"{what} item {i} must be a non-empty line of text")
+        out.append(" ".join(line.split()))
+    if not out:
+        raise ValueError(f"{what} needs at least one line")
+    return out
+
+
+class Fact(BaseModel):
+    """One hidden fact: what they know, what draws it out, and how they say it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="short id that does not give the fact away, e.g. financials-1")
+    dimension: Dimension
+    topic: str = Field(description="a few neutral words naming the area, e.g. 'the margin squeeze'")
+    statement: str = Field(description="the fact, plainly, for the author and the language model")
+    drawn_by: str = Field(description="what kind of question draws it out")
+    cues: list[str] = Field(default_factory=list, description="words in a question that point at this fact")
+    trust: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="trust needed before they share it (normal)"
+    )
+    reveal: Lines = Field(description="authored lines that reveal it, in their voice")
+    guarded: Lines = Field(default_factory=list, description="what they say when asked before trusting you")
+    substance: list[list[str]] = Field(
+        description="what a description back must mention: groups of alternative words, every group needed"
+    )
+    paraphrase: str = Field(description="how a listening leader might say it back")
+    misreadings: list[str] = Field(default_factory=list, description="phrases that show a wrong reading")
+    correction: str = Field(description="how they correct a wrong reading, in their voice")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(
+                f"{v!r} is not an id: use lowercase letters, digits and hyphens, e.g. financials-1"
+            )
+        return v
+
+    @field_validator("reveal", "guarded", mode="before")
+    @classmethod
+    def _lines(cls, v: Any, info: pydantic.ValidationInfo) -> list[str]:
+        if info.field_name == "guarded" and v in (None, []):
+            return []
+        return _clean_lines(v, info.field_name)
+
+    @field_validator("statement", "topic", "drawn_by", "paraphrase", "correction")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not v:
+            raise ValueError("must not be empty")
+        return v
+
+    @field_validator("cues", "misreadings")
+    @classmethod
+    def _words(cls, v: list[str]) -> list[str]:
+        return [w.strip().lower() for w in v if w.strip()]
+
+    @field_validator("substance")
+    @classmethod
+    def _substance(cls, v: list[list[str]]) -> list[list[str]]:
+        groups = [[w.strip().lower() for w in group if w.strip()] for group in v]
+        if not groups or any(not g for g in groups):
+            raise ValueError("give at least one group of words, e.g. [[margin, margins], [fuel, diesel]]")
+        return groups
+
+
+class Reactions(BaseModel):
+    """Authored lines for how they react to the leader's moves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    correction: Lines
+    pitch: Lines
+    accurate_summary: Lines
+    inaccurate_summary: Lines
+    open_question: Lines
+    small_talk: Lines
+    opening: Lines = Field(default_factory=list)
+    closed_question: Lines = Field(default_factory=list)
+    guarded: Lines = Field(default_factory=list)
+    deflect: Lines = Field(default_factory=list)
+    partial_summary: Lines = Field(default_factory=list)
+    premature_agreement: Lines = Field(default_factory=list)
+    reflection: Lines = Field(default_factory=list)
+    ask_after: Lines = Field(default_factory=list)
+    ask_too_many: Lines = Field(default_factory=list)
+    role_break: Lines = Field(default_factory=list)
+    inform: Lines = Field(default_factory=list)
+    closing: Lines = Field(default_factory=list)
+    repeat: Lines = Field(default_factory=list)
+    move_on: Lines = Field(default_factory=list)
+    reflect_vague: Lines = Field(default_factory=list)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _lines(cls, v: Any, info: pydantic.ValidationInfo) -> list[str]:
+        if v in (None, []) and info.field_name not in REQUIRED_REACTIONS:
+            return []
+        lines = _clean_lines(v, info.field_name)
+        allowed = REACTION_PLACEHOLDERS.get(info.field_name, set())
+        for line in lines:
+            unknown = set(_PLACEHOLDER.findall(line)) - allowed
+            if unknown:
+                hint = (
+                    f"use only {{{'}, {'.join(sorted(allowed))}}}" if allowed else "this reaction takes none"
+                )
+                raise ValueError(f"line {line!r} has unknown placeholder(s) {sorted(unknown)}; {hint}")
+        return lines
+
+    @field_validator("accurate_summary")
+    @classmethod
+    def _thats_right(cls, v: list[str]) -> list[str]:
+        for line in v:
+            if "that's right" not in line.lower().replace("’", "'"):
+                raise ValueError(
+                    f'every line must say "that\'s right" (the moment the leader works for): {line!r}'
+                )
+        return v
+
+
+class Persona(BaseModel):
+    """A counterpart: public profile, voice, hidden facts, core facts and reactions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    role: str
+    company: str
+    industry: str
+    voice: str = Field(description="how they talk, for the language model and for authors")
+    difficulty: Literal["easy", "normal", "hard"] = "normal"
+    background: str = Field(description="what the leader knows going in (shown to the leader)")
+    facts: list[Fact]
+    core: list[str] = Field(description="ids of the facts that make up their world")
+    reactions: Reactions
+    source: str = Field(default="", exclude=True, description="where the card was read from")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"{v!r} is not an id: use lowercase letters, digits and hyphens, e.g. maria-cfo")
+        return v
+
+    @field_validator("name", "role", "company", "industry", "voice", "background")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not v:
+            raise ValueError("must not be empty")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Persona:
+        if not self.facts:
+            raise ValueError("facts: give at least one hidden fact")
+        ids = [f.id for f in self.facts]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"facts: ids must be unique; repeated: {dupes}")
+        unknown = [c for c in self.core if c not in ids]
+        if unknown:
+            raise ValueError(f"core: {unknown} not among the fact ids {ids}")
+        if len(self.core) < 2:
+            raise ValueError("core: list at least two fact ids that make up their world")
+        if len(set(self.core)) != len(self.core):
+            raise ValueError("core: an id is listed twice")
+        # A card must be winnable: each fact's own paraphrase must count as describing it back.
+        from coach.matching import covers, misread
+
+        for n, fact in enumerate(self.facts):
+            if not covers(fact, fact.paraphrase):
+                raise ValueError(
+                    f"facts[{n}].paraphrase ({fact.id}): does not mention every substance group "
+                    f"{fact.substance}; reword the paraphrase or the substance words"
+                )
+            for other in self.facts:
+                phrase = misread(fact, other.paraphrase)
+                if phrase:
+                    raise ValueError(
+                        f"facts[{n}].misreadings ({fact.id}): {phrase!r} occurs in the accurate paraphrase "
+                        f"of {other.id}, so a correct summary would be corrected; make the misreading more "
+                        "specific"
+                    )
+        self._check_leaks()
+        return self
+
+    def _check_leaks(self) -> None:
+        """A number from a hidden fact must not appear in lines shown before any fact is revealed."""
+        public = set(_NUMBERISH.findall(self.background))
+        secret: dict[str, str] = {}
+        for fact in self.facts:
+            for text in [fact.statement, *fact.reveal]:
+                for num in _NUMBERISH.findall(text):
+                    if num not in public and len(num.strip("$£€%")) > 1:
+                        secret.setdefault(num, fact.id)
+        for name in Reactions.model_fields:
+            for i, line in enumerate(getattr(self.reactions, name)):
+                for num in _NUMBERISH.findall(line):
+                    if num in secret:
+                        raise ValueError(
+                            f"reactions.{name}[{i}]: {num!r} belongs to hidden fact {secret[num]}; "
+                            "reaction lines can be said before it is revealed, so keep its numbers out"
+                        )
+        for fact in self.facts:
+            for i, line in enumerate(fact.guarded):
+                for num in _NUMBERISH.findall(line):
+                    if num in secret:
+                        raise ValueError(
+                            f"facts.{fact.id}.guarded[{i}]: {num!r} gives away hidden fact {secret[num]}"
+                        )
+
+    # -- helpers ---------------------------------------------------------------------------
+    def lines(self, kind: str) -> list[str]:
+        """The card's lines for a reaction, or the neutral built-in ones when the card has none."""
+        own = getattr(self.reactions, kind, None)
+        if own:
+            return own
+        fallback = fallback_lines().get(kind)
+        if not fallback:
+            raise PersonaError(f"{self.id}: no lines for reaction {kind!r} and no built-in fallback")
+        return fallback
+
+    def fact(self, fact_id: str) -> Fact:
+        for f in self.facts:
+            if f.id == fact_id:
+                return f
+        raise PersonaError(f"{self.id}: no fact {fact_id!r}; known: {[f.id for f in self.facts]}")
+
+    @property
+    def shipped(self) -> bool:
+        return self.source.startswith(str(SHIPPED_DIR))
+
+    def public_profile(self) -> dict[str, Any]:
+        """What the leader may see: no hidden facts."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "company": self.company,
+            "industry": self.industry,
+            "difficulty": self.difficulty,
+            "background": self.background,
+        }
+
+    def to_yaml(self) -> str:
+        data = self.model_dump(mode="json", exclude={"source"})
+        data["reactions"] = {k: v for k, v in data["reactions"].items() if v}
+        for fact in data["facts"]:
+            for key in ("guarded", "cues", "misreadings"):
+                if not fact.get(key):
+                    fact.pop(key, None)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+@lru_cache(maxsize=1)
+def fallback_lines() -> dict[str, list[str]]:
+    """Neutral lines for reactions a card leaves out (coach/prompts/fallback_lines.yaml)."""
+    data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
+    return {k: _clean_lines(v, k) for k, v in data.items()}
+
+
+# -- reading ---------------------------------------------------------------------------------
+def _field_path(loc: tuple, data: Any) -> str:
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            if (
+                isinstance(node, list)
+                and item < len(node)
+                and isinstance(node[item], dict)
+                and "id" in node[item]
+            ):
+                label = f"[{item}] ({node[item]['id']})"
+            parts.append(label)
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+        else:
+            parts.append(("." if parts else "") + str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return "".join(parts) or "card"
+
+
+def _describe(exc: pydantic.ValidationError, data: Any) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(x for x in err["loc"] if x not in ("function-after[_consistent(), Persona]",))
+        path = _field_path(loc, data)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "missing (required)"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see corpus/personas/README.md)"
+        elif err["type"] == "literal_error":
+            msg = f"{msg}, got {err.get('input')!r}"
+        out.append(f"{path}: {msg}")
+    return out
+
+
+def parse_persona_yaml(text: str, source: str = "card") -> Persona:
+    """Validate a card; PersonaError lists every problem, each naming its field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PersonaError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise PersonaError(
+            f"{source}: a card is a YAML mapping with id, name, role, ... (see corpus/personas/README.md)"
+        )
+    data.pop("source", None)
+    try:
+        persona = Persona.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems = _describe(exc, data)
+        raise PersonaError(f"{source}: {len(problems)} problem(s):\n  " + "\n  ".join(problems)) from None
+    return persona
+
+
+def load_persona_file(path: str | Path) -> Persona:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PersonaError(
+            f"{path}: no such persona file. Check the path, or see 'coach personas'."
+        ) from None
+    except UnicodeDecodeError:
+        raise PersonaError(f"{path}: not UTF-8 text. Save the card as UTF-8 YAML.") from None
+    except IsADirectoryError:
+        raise PersonaError(f"{path}: is a folder; give the path of one .yaml card.") from None
+    persona = parse_persona_yaml(text, source=str(path))
+    return persona.model_copy(update={"source": str(path.resolve())})
+
+
+def user_dir(settings: Settings) -> Path:
+    return settings.data_dir / "personas"
+
+
+def _card_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
+
+
+def list_personas(settings: Settings | None = None) -> list[Persona]:
+    """Shipped cards, then the user's; a user card never shadows a shipped id."""
+    settings = settings or load_settings()
+    out: dict[str, Persona] = {}
+    for path in _card_files(SHIPPED_DIR):
+        p = load_persona_file(path)
+        out[p.id] = p
+    for path in _card_files(user_dir(settings)):
+        try:
+            p = load_persona_file(path)
+        except PersonaError:
+            continue  # a broken draft of the user's must not hide every other persona; the page shows it
+        out.setdefault(p.id, p)
+    return list(out.values())
+
+
+def load_persona(persona_id: str, settings: Settings | None = None) -> Persona:
+    personas = list_personas(settings)
+    for p in personas:
+        if p.id == persona_id:
+            return p
+    known = ", ".join(p.id for p in personas) or "(none)"
+    raise PersonaError(f"No persona {persona_id!r}. Known personas: {known}. See 'coach personas'.")
+
+
+def shipped_ids() -> set[str]:
+    return {load_persona_file(p).id for p in _card_files(SHIPPED_DIR)}
+
+
+def save_persona(persona: Persona, settings: Settings) -> Path:
+    """Write the card to data_dir/personas/<id>.yaml (re-validated); never overwrites a shipped id."""
+    if persona.id in shipped_ids():
+        raise PersonaError(
+            f"id {persona.id!r} belongs to a shipped persona and cannot be overwritten. "
+            f"Give your card a new id, e.g. {persona.id}-mine."
+        )
+    text = persona.to_yaml()
+    parse_persona_yaml(text, source=f"persona {persona.id}")  # round-trips, or says why not
+    folder = user_dir(settings)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{persona.id}.yaml"
+        tmp = path.with_suffix(".yaml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise PersonaError(
+            f"Cannot save persona to {folder} ({exc.strerror}). "
+            "Set COACH_DATA_DIR to a folder you can write to."
+        ) from None
+    return path
+
+
+def delete_persona(persona_id: str, settings: Settings) -> None:
+    """Remove one of the user's cards (shipped cards cannot be deleted)."""
+    path = user_dir(settings) / f"{persona_id}.yaml"
+    if not path.exists():
+        raise PersonaError(
+            f"No saved persona {persona_id!r} in {user_dir(settings)}; shipped cards cannot be deleted."
+        )
+    path.unlink()

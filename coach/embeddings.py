@@ -150,14 +150,29 @@ class OpenAIEmbeddings:
         return vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
 
     def _translate(self, exc: Exception) -> BackendError:
+        """Classify with coach.llm.translate_error, then say it in terms of embeddings and their settings."""
         from coach.llm import translate_error
 
         err = translate_error(exc, model=self.model, base_url=self.base_url)
-        if err.kind == "model":  # the chat message names COACH_MODEL; here the embedding model is at fault
-            where = self.base_url or "OpenAI"
-            return BackendError(
-                f"{where} does not serve the embedding model {self.model!r} (404). Set COACH_EMBEDDING_MODEL "
-                "to an embedding model the server serves, or set COACH_EMBEDDINGS=local.",
-                kind="model",
-            )
-        return BackendError(f"{err} (Embeddings: COACH_EMBEDDINGS=local needs no server.)", kind=err.kind)
+        where = self.base_url or "OpenAI"
+        local = "or set COACH_EMBEDDINGS=local to embed on this machine"
+        messages = {
+            "auth": f"{where} refused the embeddings request ({_status(exc)}). "
+            f"Check OPENAI_API_KEY, {local}.",
+            "model": f"{where} does not serve the embedding model {self.model!r} (404). Set "
+            f"COACH_EMBEDDING_MODEL to an embedding model the server serves, {local}.",
+            "rate_limit": f"{where} is rate-limiting embedding requests (429). "
+            f"Wait a minute and try again, {local}.",
+            "timeout": f"{where} did not return embeddings in time. Try again, raise COACH_TIMEOUT, {local}.",
+            "connection": f"Cannot reach the embeddings server at {where}. Is it running? "
+            f"Check OPENAI_BASE_URL, {local}.",
+            "server": f"{where} failed with a server error ({_status(exc)}) while embedding. "
+            f"Try again in a moment, {local}.",
+        }
+        message = messages.get(err.kind, f"{err} (For embeddings: {local}.)")
+        return BackendError(message, kind=err.kind)
+
+
+def _status(exc: Exception) -> str:
+    code = getattr(exc, "status_code", None)
+    return f"HTTP {code}" if code else type(exc).__name__

@@ -1,0 +1,144 @@
+"""How this persona would likely react: a fresh engine reads the draft's sentences in order.
+
+    likely_reaction(persona, labels) -> Reaction(headline, line, mood, trust_start, trust_end, steps)
+
+Each body sentence is one step of ``coach.engine.Engine`` (same rules as a rehearsal, fixed seed). The
+headline is the step that hurt trust most (a correction, a pitch, an early ask), else the last step. A
+step that would reveal a hidden fact is reported by its neutral topic, never by the fact's words: the
+leader has not earned them yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from coach.behaviours import Evidence, Labelled
+from coach.draft_signals import SentenceLabel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.matching import Encoder
+    from coach.personas import Persona
+
+NOTABLE = 0.05  # a trust change this large (either way) is what the reader would feel
+MOVE_NAMES = {
+    "react_correction": "reacts to being corrected",
+    "react_pitch": "hears a pitch or a demand before feeling understood",
+    "reveal": "opens up",
+    "short_answer": "gives a short answer",
+    "guarded": "stays guarded",
+    "deflect": "deflects",
+    "repeat": "repeats the point",
+    "smalltalk": "accepts the small talk",
+    "move_on": "wants to move on",
+    "listen": "listens, waiting for the point",
+    "affirm": "feels heard",
+    "reflect_vague": "finds it vague",
+    "correct_summary": "corrects your reading",
+    "partial_summary": "hears part of their world",
+    "youre_right": "agrees, to move on",
+    "thats_right": 'says "that\'s right"',
+    "acknowledge_ask": "takes the ask seriously",
+    "too_many_asks": "feels asked for too much",
+    "receptive": "is receptive",
+    "closing": "ends the conversation",
+    "stay_in_role": "ignores it",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    sentence: int
+    move: str
+    trust_delta: float
+    reasons: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["reasons"] = list(self.reasons)
+        return d
+
+
+@dataclass(frozen=True)
+class Reaction:
+    persona: str
+    name: str
+    headline: str
+    line: str  # the persona's authored line for the headline step (a revealed fact is replaced by its topic)
+    move: str
+    sentence: int | None  # the sentence that triggered the headline
+    mood: str
+    trust_start: float
+    trust_end: float
+    steps: list[Step]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["steps"] = [s.to_dict() for s in self.steps]
+        return d
+
+
+def likely_reaction(
+    persona: Persona,
+    labels: list[SentenceLabel],
+    difficulty: str | None = None,
+    encoder: Encoder | None = None,
+) -> Reaction:
+    """Run the draft through a fresh engine for this persona and name the reaction that matters most."""
+    from coach.engine import Engine
+
+    engine = Engine(persona, difficulty=difficulty, seed=0, encoder=encoder)
+    first = persona.name.split()[0]
+    trust_start = float(engine.public_state()["trust"])
+    steps: list[Step] = []
+    lines: dict[int, str] = {}
+    state = engine.public_state()
+    for s in labels:
+        if s.kind != "body":
+            continue
+        labelled = Labelled(s.behaviour or "other", s.confidence or 0.0, Evidence(s.cue))
+        d = engine.step(s.text, labelled)
+        state = d.state
+        line = d.line
+        if d.facts_now:  # the draft would draw out a hidden fact: name its area, not its content
+            topics = ", ".join(f.topic for f in d.facts_now)
+            line = f"({first} would likely open up about {topics}.)"
+        lines[s.index] = line
+        steps.append(Step(s.index, d.move, float(d.trust_delta), tuple(d.reasons)))
+        if state.get("closed"):
+            break
+    if not steps:
+        return Reaction(
+            persona.id,
+            persona.name,
+            f"{first} finds nothing to react to.",
+            "",
+            "none",
+            None,
+            state.get("mood", ""),
+            trust_start,
+            trust_start,
+            [],
+        )
+    worst = min(steps, key=lambda st: st.trust_delta)
+    best = max(steps, key=lambda st: st.trust_delta)
+    head = worst if worst.trust_delta <= -NOTABLE else best if best.trust_delta >= NOTABLE else steps[-1]
+    trust_end = float(state["trust"])
+    what = MOVE_NAMES.get(head.move, head.move.replace("_", " "))
+    change = trust_end - trust_start
+    headline = (
+        f"{first} {what} (sentence {head.sentence + 1}); trust {trust_start:.2f} -> {trust_end:.2f} "
+        f"({'+' if change >= 0 else ''}{change:.2f}), mood {state.get('mood', '?')}."
+    )
+    return Reaction(
+        persona.id,
+        persona.name,
+        headline,
+        lines[head.sentence],
+        head.move,
+        head.sentence,
+        str(state.get("mood", "")),
+        trust_start,
+        trust_end,
+        steps,
+    )

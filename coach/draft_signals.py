@@ -1,0 +1,269 @@
+"""Sentence-level labels for a draft message, and the detectors behind them.
+
+    label_sentences(split_draft(text)) -> [SentenceLabel(index, text, kind, label, behaviour, flags, cue)]
+
+Draft labels (one per body sentence, first that applies wins):
+``blaming`` (fault-finding or us-versus-them), ``correcting``, ``ask`` (a concrete request),
+``their_goals`` (a statement of the counterpart's goals, priorities or pressures), ``question_open``,
+``question_closed``, ``telling`` (informing, explaining, pitching), ``other`` (rapport, logistics).
+
+The detectors are shared with the session scorecard where they exist: us-versus-them and concrete-ask
+patterns come from ``coach.scorecard`` (``US_THEM``, ``ASK``), correction and pitch cues from
+``coach.matching``; this module adds what only drafts need (blame wording, meeting-request asks,
+statements of the reader's goals) as module-level patterns another module may import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from coach.behaviours import Labelled, classify_batch
+from coach.matching import PITCH, STRONG_CORRECTION, VOCAB, WEAK_CORRECTION, Text, count
+from coach.scorecard import ASK as SESSION_ASK
+from coach.scorecard import US_THEM as SESSION_US_THEM
+from coach.sentences import Sentence
+
+DRAFT_LABELS = (
+    "blaming",
+    "correcting",
+    "ask",
+    "their_goals",
+    "question_open",
+    "question_closed",
+    "telling",
+    "other",
+)
+LABEL_NAMES = {
+    "blaming": "blaming / us-versus-them",
+    "correcting": "correcting",
+    "ask": "concrete ask",
+    "their_goals": "their goals",
+    "question_open": "open question",
+    "question_closed": "closed question",
+    "telling": "telling / pitching",
+    "other": "rapport / logistics",
+}
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts), re.I)
+
+
+_THEM = (
+    r"(you|your (team|people|folks|department|side|org|organi[sz]ation|group|lot)|finance|sales|marketing|"
+    r"operations|ops|procurement|the business|they|the board|legal)"
+)
+
+# Fault-finding: a person or team on their side is the subject of a failure.
+BLAME = _rx(
+    rf"\b{_THEM} (keep|keeps|kept|continue to|continues to) "
+    r"(changing|adding|moving|shifting|delaying|cutting|"
+    r"missing|asking|ignoring|overriding|rejecting|sitting|pushing|sending|escalating|blocking|coming)",
+    rf"\b{_THEM} (never|always|failed to|didn'?t bother|refused to|ignored|blocked|sat on|dropped|missed)\b",
+    rf"\bbecause {_THEM} (didn'?t|did not|won'?t|wouldn'?t|keep|kept|changed|delayed|cut|refused|failed|"
+    r"never|couldn'?t)",
+    rf"\b(caused|created|driven) by {_THEM}\b",
+    rf"\bif {_THEM} had\b",
+    rf"\b{_THEM} (didn'?t|did not|haven'?t|has not|hasn'?t|have not) (give|gave|provide|fund|approve|deliver|"
+    r"tell|send|respond|reply|sign)",
+    r"\b(not|wasn'?t|isn'?t) (our|my|engineering'?s|it'?s|the team'?s) fault\b",
+    r"\b(your|their) fault\b",
+    r"\bthe (delay|problem|issue|slip|overrun|outage) (was|is|came) (on|from|because of) (your|finance|sales|"
+    r"the business|them)\b",
+    r"\b(unrealistic|impossible|moving) (deadlines?|targets?|requirements?|goalposts?) (from|set by) ",
+    r"\bas i (already )?(said|mentioned|told you|explained)\b",
+    r"\bonce again\b",
+    r"\bfor the (third|fourth|nth) time\b",
+)
+# Contrast framings the session patterns do not cover ("we care about quality, they only care about dates").
+US_THEM_EXTRA = _rx(
+    r"\b(they|you|finance|sales|the business) only (care|cares|think|thinks|look|looks) about\b",
+    r"\bunlike (you|your team|finance|sales|the business)\b",
+    r"\b(the business|finance|sales) (side )?(doesn'?t|don'?t|won'?t) (get|understand|care)\b",
+    r"\byou (people|guys) in\b",
+    r"\b(your|their) side of the house\b",
+)
+# Requests the session pattern misses because drafts ask for time and decisions more than behaviours.
+DRAFT_ASK = _rx(
+    r"\b(could|can|shall) we (meet|find|set up|schedule|book|grab|spend|block|have|put|carve|get|hold|agree|"
+    r"review|look|walk|sit|pick|protect|start|run|try|keep|move|pilot)\b",
+    r"\bwould you (be up for|have|be open to|consider|join|agree|mind|approve|sponsor|back|support|review)\b",
+    r"\b(could|can|may) i (have|get|borrow|book|grab|ask for|put)\b",
+    r"\bwould it be possible (for|to)\b",
+    r"\bplease (approve|sign|confirm|send|join|review|book|reply|decide)\b",
+    r"\bmy (one |only |main |single )?(request|ask)\b",
+    r"\bi'?m (requesting|asking for)\b",
+    r"\bi need (you|your) (to|approval|sign-?off|decision|answer|go-?ahead)\b",
+    r"\bwe need (you|your) (to|approval|sign-?off|decision|answer|go-?ahead)\b",
+    r"\b(let'?s|let us) (meet|agree|set up|find|book|schedule|pilot|try)\b",
+    r"\bare you (free|available|open)\b",
+)
+_WH_OPEN = re.compile(r"^\s*(what|how|why|where|which|who|when|tell me|walk me|help me)\b", re.I)
+
+# Statements of the reader's world: someone on their side + goal/pressure words, or an understanding stem.
+UNDERSTANDING_STEM = _rx(
+    r"^\s*(my understanding is|as i understand it|i understand (that )?(your|you|the)|from what (you|i)|"
+    r"i know (that )?(your|you|the|this|it)|i realise|i realize|i appreciate (that )?(your|you|the|how)|"
+    r"i('ve| have) heard (from you )?(that )?(your|you)|you('ve| have) (told|said|mentioned)|you mentioned|"
+    r"it sounds like|it seems (like )?(your|you)|if i('ve| have) (got|understood)|i get (the sense|that)|"
+    r"i gather|i'?m aware|i can see (that )?(your|you|how))",
+)
+_THEIR = re.compile(r"\b(you|your|you'?re|you'?ve|yours)\b", re.I)
+GOAL_WORDS = _rx(
+    r"\bpriorit",
+    r"\bgoals?\b",
+    r"\bobjectives?\b",
+    r"\btargets?\b",
+    r"\bfocus",
+    r"\bworr",
+    r"\bconcern",
+    r"\bpressure",
+    r"\bmeasured\b",
+    r"\baccountable\b",
+    r"\bcommit(ted|ments?)\b",
+    r"\bmatters?\b",
+    r"\bcare (most )?about\b",
+    r"\bon the hook\b",
+    r"\bdeliver\b",
+    r"\bthe board\b",
+    r"\bthis (quarter|year)\b",
+    r"\bheavy\b",
+    r"\bstretched\b",
+    r"\bplate\b",
+    r"\bpromis",
+    r"\bbudget",
+    r"\bmargin",
+    r"\bchurn\b",
+    r"\bcustomers?\b",
+    r"\bguidance\b",
+    r"\bforecast\b",
+    r"\bquota\b",
+    r"\brenewals?\b",
+    r"\bsuccess\b",
+    r"\bwin(ning)?\b",
+    r"\bcompetit",
+    r"\bclose\b",
+    r"\baudit\b",
+    r"\bcash\b",
+    r"\bgrowth\b",
+    r"\bcost",
+)
+INVITES_CORRECTION = _rx(
+    r"\b(is that|am i|have i got (that|it|this)|did i get (that|it|this)) (right|fair|still right|still true|"
+    r"accurate|close)\b",
+    r"\bwhat am i missing\b",
+    r"\bwhere am i (off|wrong)\b",
+    r"\bcorrect me\b",
+    r"\btell me (where|if) i'?m\b",
+    r"\bdoes that (match|sound right|ring true)\b",
+    r"\bhave i got that\b",
+    r"\bput me right\b",
+)
+
+
+@dataclass(frozen=True)
+class SentenceLabel:
+    index: int
+    text: str
+    kind: str  # greeting | body | signoff
+    label: str  # one of DRAFT_LABELS
+    behaviour: str | None  # the listening-behaviour classifier's label (body sentences)
+    confidence: float | None
+    cue: str  # why this label, in a few words
+    flags: tuple[str, ...] = field(
+        default=()
+    )  # extra signals: pitch, invites_correction, us_vs_them, vague_ask
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["flags"] = list(self.flags)
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 3)
+        return d
+
+
+def is_us_vs_them(text: str) -> bool:
+    return bool(SESSION_US_THEM.search(text) or US_THEM_EXTRA.search(text))
+
+
+def is_blame(text: str) -> bool:
+    return bool(BLAME.search(text))
+
+
+def is_ask(text: str) -> bool:
+    """A concrete request: the session scorecard's pattern or a draft's meeting/decision request."""
+    if _WH_OPEN.match(text):
+        return False  # "What would you need from us?" asks about their world, not for something
+    return bool(SESSION_ASK.search(text) or DRAFT_ASK.search(text))
+
+
+def is_their_goals(text: str) -> bool:
+    """A statement of the reader's goals, priorities or pressures (not a question about them)."""
+    if UNDERSTANDING_STEM.search(text):
+        return True
+    if text.rstrip().endswith("?"):
+        return False
+    return bool(_THEIR.search(text) and GOAL_WORDS.search(text))
+
+
+def areas(text: str) -> list[str]:
+    """The playbook dimensions the words point at most strongly (coach.matching's vocabulary); ties kept."""
+    t = Text.of(text)
+    scored = {dim: count(t, terms) for dim, terms in VOCAB.items()}
+    best = max(scored.values(), default=0)
+    return [dim for dim, n in scored.items() if n and n == best]
+
+
+def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
+    text = s.text
+    flags: list[str] = []
+    question = text.rstrip().endswith("?") or lab.label in ("question_open", "question_closed")
+    if INVITES_CORRECTION.search(text):
+        flags.append("invites_correction")
+    pitch = bool(PITCH.search(text)) and not question
+    if pitch:
+        flags.append("pitch")
+    us_them = is_us_vs_them(text)
+    if us_them:
+        flags.append("us_vs_them")
+
+    def out(label: str, cue: str) -> SentenceLabel:
+        return SentenceLabel(s.index, text, s.kind, label, lab.label, lab.confidence, cue, tuple(flags))
+
+    if us_them:
+        return out("blaming", "casts their side as the other camp")
+    if is_blame(text):
+        return out("blaming", "puts the fault on their side")
+    if (
+        lab.label == "correct"
+        or STRONG_CORRECTION.search(text)
+        or (WEAK_CORRECTION.search(text) and not question)
+    ):
+        return out("correcting", "contradicts or argues with their view")
+    if is_ask(text):
+        return out("ask", "makes a request")
+    if is_their_goals(text) or (lab.label == "reflect" and _THEIR.search(text)):
+        return out("their_goals", "describes their goals or pressures")
+    if question:
+        if lab.label == "question_open" or _WH_OPEN.match(text):
+            return out("question_open", "open question")
+        return out("question_closed", "yes/no question")
+    if pitch or lab.label in ("inform", "correct", "reflect"):
+        return out("telling", "pitches a solution" if pitch else "tells or explains")
+    return out("other", "rapport or logistics")
+
+
+def label_sentences(sentences: list[Sentence]) -> list[SentenceLabel]:
+    """Label every sentence; greetings and sign-offs are kept (label ``other``) but not classified."""
+    body = [s for s in sentences if s.kind == "body"]
+    labs = classify_batch([(s.text, "") for s in body]) if body else []
+    by_index = {s.index: lab for s, lab in zip(body, labs, strict=True)}
+    out = []
+    for s in sentences:
+        if s.kind != "body":
+            out.append(SentenceLabel(s.index, s.text, s.kind, "other", None, None, s.kind))
+        else:
+            out.append(_label_one(s, by_index[s.index]))
+    return out

@@ -1,0 +1,160 @@
+"""Split a draft message (email, chat message, meeting opener) into sentences a reader would point at.
+
+    split_draft("Hi Maria,\\n\\nI know Q3 is heavy. What matters most?\\n\\nBest,\\nSam")
+    -> [Sentence(0, "Hi Maria,", "greeting"), Sentence(1, "I know Q3 is heavy.", "body"),
+        Sentence(2, "What matters most?", "body"), Sentence(3, "Best,", "signoff"),
+        Sentence(4, "Sam", "signoff")]
+
+Plain regular expressions: greeting lines ("Hi Maria,"), sign-offs and the name under them, bullet and
+numbered lines (one sentence each, marker dropped), and sentence ends that are not abbreviations
+("e.g.", "Mr.", "approx.") or decimals ("3.5").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Kind = Literal["greeting", "body", "signoff"]
+
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings|morning|afternoon)\b"
+    r"[,\s]*([\w'.-]+[,\s]*){0,4}[,!:]?\s*$",
+    re.I,
+)
+_SIGNOFF = re.compile(
+    r"^\s*(best( regards| wishes)?|kind regards|warm regards|regards|cheers|"
+    r"thanks( again| so much| in advance)?|"
+    r"thank you|many thanks|all the best|sincerely|yours( sincerely| truly)?|talk soon|speak soon|warmly|"
+    r"with thanks|br)\s*[,.!]?\s*(-+\s*)?(?-i:[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,2})?\s*$",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)]|[a-z][.)])\s+")
+_NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,3}\s*$")
+_ABBREV = (
+    "e.g",
+    "i.e",
+    "etc",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "vs",
+    "approx",
+    "no",
+    "inc",
+    "ltd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "q",
+    "fy",
+    "st",
+    "cf",
+    "u.s",
+    "a.m",
+    "p.m",
+)
+# A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets, then space.
+_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u2019\u201d)\]]*\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    text: str
+    kind: Kind = "body"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    m = re.search(r"([A-Za-z.]+)\.$", chunk.rstrip())
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one block of running text."""
+    text = " ".join(paragraph.split())
+    out: list[str] = []
+    start = 0
+    for m in _END.finditer(text):
+        chunk = text[start : m.end()].strip()
+        if m.group(0).startswith(".") and _ends_with_abbreviation(text[start : m.start() + 1]):
+            continue
+        nxt = text[m.end() : m.end() + 1]
+        if nxt and nxt.islower() and m.group(0).strip() == ".":
+            continue  # "approx. ten" or a stray full stop inside a sentence
+        if chunk:
+            out.append(chunk)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def split_draft(text: str) -> list[Sentence]:
+    """Every sentence of the draft, in order, with greetings and sign-offs marked."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    pieces: list[tuple[str, Kind]] = []
+    block: list[str] = []
+    signed_off = False
+
+    def flush() -> None:
+        if block:
+            pieces.extend((s, "signoff" if signed_off else "body") for s in split_sentences(" ".join(block)))
+            block.clear()
+
+    body_seen = False
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        if not body_seen and not block and _GREETING.match(line):
+            pieces.append((line, "greeting"))
+            continue
+        if _SIGNOFF.match(line) and body_seen:
+            flush()
+            signed_off = True
+            pieces.append((line, "signoff"))
+            continue
+        if signed_off and (_NAME_LINE.match(line) or len(line.split()) <= 6):
+            pieces.append((line, "signoff"))
+            continue
+        if _BULLET.match(line):
+            flush()
+            item = _BULLET.sub("", line).strip()
+            if item:
+                pieces.extend((s, "body") for s in split_sentences(item))
+                body_seen = True
+            continue
+        # An inline greeting at the start of a one-paragraph chat message: "Hi Maria, quick one: ..."
+        if not body_seen and not block:
+            m = re.match(r"^((?:hi|hello|hey|dear)\s+[A-Z][\w'-]*\s*[,!-])\s+(.+)$", line, re.I)
+            if m:
+                pieces.append((m.group(1), "greeting"))
+                line = m.group(2)
+        block.append(line)
+        body_seen = True
+    flush()
+    return [Sentence(i, s, kind) for i, (s, kind) in enumerate(pieces)]
+
+
+def body(sentences: list[Sentence]) -> list[Sentence]:
+    return [s for s in sentences if s.kind == "body"]

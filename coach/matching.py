@@ -372,7 +372,8 @@ ROLE_BREAK = _rx(
     r"\b(your|the)\s+(system )?(prompt|instructions|script|persona card|character card|persona file|"
     r"configuration)\b",
     r"\bhidden (facts?|info|information|details|answers|notes|instructions|data|truths?)\b",
-    r"\bsecret(s)?\b(?!\s+sauce)",
+    r"\bsecret (facts?|info|information|instructions|notes|data|details|numbers|prompt|list)\b",
+    r"\b(your|those|these|any|all|what are your|tell me your|share your) secrets\b",
     r"\bconfidential (facts?|info|data|notes)\b",
     r"\b(yaml|json|xml|markdown)\b",
     r"\bpersona\b",

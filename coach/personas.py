@@ -153,6 +153,18 @@ class Fact(BaseModel):
             raise ValueError("must not be empty")
         return v
 
+    @field_validator("cues", "misreadings", "substance", mode="before")
+    @classmethod
+    def _numbers_as_words(cls, v: Any) -> Any:
+        """YAML reads 13 or 4.5 as numbers; in a word list they are words."""
+
+        def fix(x: Any) -> Any:
+            if isinstance(x, list):
+                return [fix(i) for i in x]
+            return str(x) if isinstance(x, int | float) and not isinstance(x, bool) else x
+
+        return fix(v)
+
     @field_validator("cues", "misreadings")
     @classmethod
     def _words(cls, v: list[str]) -> list[str]:

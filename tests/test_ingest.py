@@ -95,6 +95,14 @@ def test_short_section_is_one_chunk_with_its_text_intact():
     assert doc.page_content == "Ask one open question."
 
 
+def test_origin_note_is_kept_for_readers_but_not_indexed():
+    text = (
+        "*Origin: motivational interviewing\n(Miller & Rollnick), not the paper.*\n\nReflect before you ask."
+    )
+    [doc] = chunk_sections([Section("r", "R", text, "corpus/playbook/05.md")])
+    assert doc.page_content == "Reflect before you ask."
+
+
 # --- the corpus format -----------------------------------------------------------------------------
 
 REQUIRED_IDS = """business-context competitors customers product-special financials current-relationship

@@ -200,9 +200,9 @@ def test_coach_ask_blank_question_is_a_clear_error(indexed):
 
 # --- the eval gate ----------------------------------------------------------------------------------
 
-MEASURED_RECALL3 = (
-    0.85  # measured 0.877 over 57 questions (0.857 dev, 0.933 held out); see evals/retrieval.py
-)
+# Measured recall@3: 0.895 over 57 questions (0.881 dev, 0.933 held out), `python -m evals.retrieval`.
+# The gate sits just below, so a real regression (two more misses) fails.
+MEASURED_RECALL3 = 0.86
 
 
 def test_retrieval_eval_meets_its_measured_threshold(indexed, capsys):

@@ -4,7 +4,7 @@
 
 | criterion     | pts | full marks when                                                    | cites           |
 |---------------|----:|--------------------------------------------------------------------|-----------------|
-| understanding | 25  | two or more sentences describe their goals, priorities, pressures  | demonstrate-... |
+| understanding | 25  | two or more claims about their goals, priorities or pressures      | demonstrate-... |
 | invites       | 15  | an open question, or an invitation to correct you                  | open-questions  |
 | no_correction | 20  | no correcting or blaming sentence (each one costs 10)              | dont-correct    |
 | us_vs_them    | 10  | no us-versus-them wording                                          | us-versus-them  |
@@ -52,12 +52,21 @@ def _idx(labels: list[SentenceLabel], *names: str) -> tuple[int, ...]:
     return tuple(s.index for s in labels if s.kind == "body" and s.label in names)
 
 
+def claims(text: str) -> int:
+    """How many claims about their world a goal sentence makes (its clauses, at most two)."""
+    from coach.draft_understanding import clauses
+
+    return min(2, max(1, len(clauses(text)) - 1))
+
+
 def _understanding(labels: list[SentenceLabel]) -> Criterion:
     goals = _idx(labels, "their_goals")
-    pts = 25 if len(goals) >= 2 else 15 if goals else 0
+    n = sum(claims(s.text) for s in labels if s.index in goals)
+    pts = 25 if n >= 2 else 15 if goals else 0
     verdict = (
-        f"{len(goals)} sentences describe their goals or pressures"
-        if len(goals) >= 2
+        f"{len(goals)} sentence{'s' if len(goals) > 1 else ''} describe{'' if len(goals) > 1 else 's'} "
+        f"{n} of their goals or pressures"
+        if n >= 2
         else "one sentence describes their goals or pressures; a second, on another area, shows more"
         if goals
         else "no sentence describes their goals, priorities or pressures"

@@ -52,8 +52,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 _THEM = (
-    r"(you|your (team|people|folks|department|side|org|organi[sz]ation|group|lot)|finance|sales|marketing|"
-    r"operations|ops|procurement|the business|they|the board|legal)"
+    r"(you|your (\w+ )?(team|teams|people|folks|department|side|org|organi[sz]ation|group|lot|managers|reps|"
+    r"staff)|"
+    r"finance|sales|marketing|operations|ops|procurement|the business|they|legal|hr|the stores|the plants)"
 )
 
 # Fault-finding: a person or team on their side is the subject of a failure.
@@ -87,8 +88,9 @@ US_THEM_EXTRA = _rx(
 )
 # Requests the session pattern misses because drafts ask for time and decisions more than behaviours.
 DRAFT_ASK = _rx(
+    r"^\s*(\w+,\s*)?(could|can|shall) we\b",
     r"\b(could|can|shall) we (meet|find|set up|schedule|book|grab|spend|block|have|put|carve|get|hold|agree|"
-    r"review|look|walk|sit|pick|protect|start|run|try|keep|move|pilot)\b",
+    r"review|look|walk|sit|pick|protect|start|run|try|keep|move|pilot|stop|visit|also)\b",
     r"\bwould you (be up for|have|be open to|consider|join|agree|mind|approve|sponsor|back|support|review)\b",
     r"\b(could|can|may) i (have|get|borrow|book|grab|ask for|put)\b",
     r"\bwould it be possible (for|to)\b",
@@ -98,7 +100,23 @@ DRAFT_ASK = _rx(
     r"\bi need (you|your) (to|approval|sign-?off|decision|answer|go-?ahead)\b",
     r"\bwe need (you|your) (to|approval|sign-?off|decision|answer|go-?ahead)\b",
     r"\b(let'?s|let us) (meet|agree|set up|find|book|schedule|pilot|try)\b",
+    r"\b(i|we) need (the|your|this|a|an|it)\b.{0,60}\b(approved|signed|agreed|confirmed|funded|"
+    r"by (monday|tuesday|wednesday|thursday|friday|the end|eod|tomorrow))\b",
     r"\bare you (free|available|open)\b",
+)
+# Questions asked as statements: "I'd like to hear which systems your teams work around."
+INDIRECT_QUESTION = _rx(
+    r"^\s*(i'?d|i would) (love|like|welcome the chance) to (hear|understand|learn|know|find out)\b",
+    r"^\s*i'?m (curious|keen to (hear|understand|learn))\b",
+    r"^\s*i want to (hear|understand|learn)\b",
+    r"^\s*(tell|show) me\b",
+    r"^\s*i'?d (value|welcome) your (view|take|read)\b",
+)
+# Rapport and logistics the classifier may read as telling: "Looking forward to Friday."
+RAPPORT = _rx(
+    r"^\s*(\w+,\s*)?(looking forward|look forward|hope (you'?re|you are|all is)|thanks|thank you|great to|"
+    r"good to|nice to|congrat|quick one|just a quick|i'?ll keep (it|this) (short|brief|to)|"
+    r"happy (friday|monday))",
 )
 _WH_OPEN = re.compile(r"^\s*(what|how|why|where|which|who|when|tell me|walk me|help me)\b", re.I)
 
@@ -246,10 +264,14 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
         return out("ask", "makes a request")
     if is_their_goals(text) or (lab.label == "reflect" and _THEIR.search(text)):
         return out("their_goals", "describes their goals or pressures")
+    if INDIRECT_QUESTION.search(text) and not pitch:
+        return out("question_open", "asks to hear their view")
     if question:
         if lab.label == "question_open" or _WH_OPEN.match(text):
             return out("question_open", "open question")
         return out("question_closed", "yes/no question")
+    if RAPPORT.search(text) and not pitch:
+        return out("other", "rapport or logistics")
     if pitch or lab.label in ("inform", "correct", "reflect"):
         return out("telling", "pitches a solution" if pitch else "tells or explains")
     return out("other", "rapport or logistics")

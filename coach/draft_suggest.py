@@ -78,7 +78,7 @@ _DET = re.compile(r"\b(the|a|an|our|your|this|these|that|those|my|their|its)\b",
 _STOP = re.compile(
     r"\b(is|are|was|were|has|have|had|will|would|could|should|can|may|might|must|keeps?|kept|caused|created|"
     r"needs?|costs?|blocks?|means|makes?|takes?|gets?|goes|went|came|and|or|but|which|that|because|so|if|when|"
-    r"to|not|always|never|just|only)\b",
+    r"to|not|always|never|just|only|now|today|again|already|by|before|after|with|from|at|into|than|land|lands|times|once|twice)\b",
     re.I,
 )
 
@@ -95,7 +95,7 @@ def noun_phrase(text: str, max_words: int = 6) -> str:
         words: list[str] = []
         for i, w in enumerate(rest.split()):
             bare = w.strip(",;:()\"'")
-            if i > 0 and (_STOP.fullmatch(bare) or _DET.fullmatch(bare)):
+            if i > 0 and _STOP.fullmatch(bare):
                 break
             words.append(bare)
             if w.endswith((",", ";", ":")) or len(words) == max_words:
@@ -127,6 +127,19 @@ def _blame_topic(text: str) -> str:
         flags=re.I,
     )
     return topic_of(rest)
+
+
+def _topic_sentence(content: list[SentenceLabel]) -> SentenceLabel:
+    """The sentence that says what the writer wants: a pitch, an ask, else the longest telling."""
+    for pick in (
+        lambda s: "pitch" in s.flags,
+        lambda s: s.label == "ask",
+        lambda s: s.label == "telling" and len(s.text.split()) >= 5,
+    ):
+        hits = [s for s in content if pick(s)]
+        if hits:
+            return max(hits, key=lambda s: len(s.text.split())) if hits[0].label == "telling" else hits[0]
+    return content[0]
 
 
 def _by_index(labels: list[SentenceLabel]) -> dict[int, SentenceLabel]:
@@ -209,7 +222,7 @@ def suggest(
                     "demonstrate-understanding",
                 )
             else:
-                first = content[0]
+                first = _topic_sentence(content)
                 add(
                     c.id,
                     first,
@@ -232,7 +245,9 @@ def suggest(
                     "open-questions",
                 )
             else:
-                anchor = next((s for s in content if s.label == "their_goals"), content[-1])
+                anchor = next((s for s in content if s.label == "their_goals"), None) or _topic_sentence(
+                    content
+                )
                 if anchor.label == "their_goals":
                     example = f"{anchor.text.rstrip('.!')} - is that right, or what am I missing?"
                 else:
@@ -249,7 +264,7 @@ def suggest(
         elif c.id == "concrete_ask":
             asks = [s_by[i] for i in c.lost_by]
             if not asks and not c.earned_by:
-                target = next((s for s in reversed(content) if s.label == "telling"), content[-1])
+                target = _topic_sentence(content)
                 add(
                     c.id,
                     target,

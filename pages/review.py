@@ -1,0 +1,180 @@
+"""Review a draft: paste an email, chat message or meeting opener and get feedback before sending it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.draft_export import review_json, review_markdown
+from coach.draft_signals import LABEL_NAMES
+from coach.drafts import DraftReview, review_draft
+from coach.personas import list_personas
+from pages.common import get_settings, label_badge, reported
+
+DRAFT_COLORS = {
+    "their_goals": "green",
+    "question_open": "green",
+    "question_closed": "blue",
+    "ask": "violet",
+    "telling": "orange",
+    "correcting": "red",
+    "blaming": "red",
+    "other": "gray",
+}
+STATUS_ICONS = {"shown": ":material/check_circle:", "asked": ":material/help:", "missed": ":material/cancel:"}
+NO_PERSONA = "(no particular persona)"
+
+ss = st.session_state
+ss.setdefault("draft_review", None)
+
+settings = get_settings()
+if settings is None:
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _encoder():
+    from coach.embeddings import local_encoder
+
+    return local_encoder()
+
+
+st.title("Review a draft")
+st.caption(
+    "Paste a message before you send it. The review labels each sentence, scores it against the playbook's "
+    "order (understand their world, show it, then one or two concrete asks) and, for a chosen counterpart, "
+    "shows how they would likely react."
+)
+
+with reported():
+    personas = {p.id: p for p in list_personas(settings)}
+choices = [NO_PERSONA, *personas]
+pid = st.selectbox(
+    "Who is it for?",
+    choices,
+    format_func=lambda i: (
+        i if i == NO_PERSONA else f"{personas[i].name} - {personas[i].role}, {personas[i].company}"
+    ),
+    key="review_persona",
+)
+text = st.text_area(
+    "Your draft",
+    height=260,
+    key="draft_text",
+    placeholder="Hi Maria,\n\nBefore the planning cycle starts, I'd like to ...",
+)
+use_model = False
+if settings.uses_model:
+    use_model = st.toggle(f"Suggest a rewrite with {settings.describe()}", value=True, key="review_use_model")
+
+if st.button("Review draft", type="primary", key="review_button"):
+    ss.draft_review = None
+    with reported():
+        persona = personas.get(pid)
+        backend = None
+        if use_model:
+            from coach.llm import backend_from_settings
+
+            backend = backend_from_settings(settings)
+        with st.spinner("Reading your draft..."):
+            ss.draft_review = review_draft(
+                text, persona=persona, backend=backend, encoder=_encoder() if persona else None
+            )
+
+review: DraftReview | None = ss.draft_review
+if review is None:
+    st.stop()
+
+st.divider()
+left, right = st.columns([1, 3])
+left.metric("Score", f"{review.score}/100")
+right.markdown("**Criteria**")
+right.dataframe(
+    [
+        {
+            "criterion": c.name,
+            "points": f"{c.points}/{c.max_points}",
+            "what happened": c.verdict,
+            "guidance": c.section_id,
+        }
+        for c in review.criteria
+    ],
+    hide_index=True,
+    use_container_width=True,
+)
+
+st.subheader("Sentence by sentence")
+for s in review.sentences:
+    if s.kind != "body":
+        continue
+    cols = st.columns([2, 5])
+    with cols[0]:
+        st.badge(LABEL_NAMES[s.label], color=DRAFT_COLORS.get(s.label, "gray"), help=s.cue)
+        if s.behaviour:
+            label_badge(s.behaviour, s.confidence, help="The listening-behaviour scorer's label")
+    cols[1].markdown(f"**S{s.index + 1}** {s.text}")
+
+st.subheader("What it shows it understands about them")
+st.write(review.understanding.summary())
+if review.understanding.method == "persona":
+    for n in review.understanding.notes:
+        where = ", ".join(f"S{i + 1}" for i in n.sentences)
+        st.markdown(
+            f"{STATUS_ICONS[n.status]} {n.name}{' (core)' if n.core else ''}: {n.status}"
+            + (f" ({where})" if where else "")
+        )
+for i, dim in review.understanding.misreadings:
+    st.warning(f"S{i + 1} may misread {dim}: check it with them before relying on it.")
+
+st.subheader("Asks")
+st.write(review.ask_verdict())
+
+if review.reaction:
+    st.subheader(f"How {review.reaction.name} would likely react")
+    st.write(review.reaction.headline)
+    if review.reaction.line:
+        st.info(review.reaction.line, icon=":material/record_voice_over:")
+    with st.expander("The engine, sentence by sentence"):
+        for step in review.reaction.steps:
+            st.markdown(
+                f"**S{step.sentence + 1}** {step.move} ({step.trust_delta:+.2f}): " + "; ".join(step.reasons)
+            )
+
+if review.suggestions:
+    st.subheader("Suggestions")
+    for sg in review.suggestions:
+        with st.container(border=True):
+            st.markdown(f"> {sg.quote}")
+            st.write(sg.advice)
+            st.markdown(f"Try: *{sg.example}*  \n:gray[guidance: `{sg.section_id}`]")
+
+if review.rewrite is not None:
+    st.subheader("Suggested rewrite")
+    if review.rewrite.rewrite:
+        st.code(review.rewrite.rewrite.text, language=None, wrap_lines=True)
+        for change in review.rewrite.rewrite.changes:
+            st.markdown(f"- {change}")
+    else:
+        st.warning(review.rewrite.error)
+
+for note in review.notes:
+    st.caption(note)
+
+with st.expander("Guidance cited"):
+    for c in review.citations:
+        st.markdown(f"- `{c.section_id}`: {c.title} ({c.source})")
+
+d1, d2 = st.columns(2)
+d1.download_button(
+    "Download Markdown",
+    review_markdown(review),
+    file_name="draft-review.md",
+    mime="text/markdown",
+    key="dl_md",
+)
+d2.download_button(
+    "Download JSON",
+    review_json(review),
+    file_name="draft-review.json",
+    mime="application/json",
+    key="dl_json",
+)

@@ -45,6 +45,7 @@ from coach.matching import (
     SemanticIndex,
     Text,
     covers,
+    is_general,
     misread,
     ranked_areas,
     touches,
@@ -245,9 +246,12 @@ class Engine:
             return self._ask(turn)
         if PITCH.search(raw) and (not question or LEADER_CENTRIC.search(raw)):
             return self._pitch(turn)
+        chat = label == "other" or bool(SMALL_TALK.search(raw))
+        if chat and not ranked_areas(self.persona, t) and not is_general(t):
+            return self._small_talk(turn)
         if question:
             return self._question(turn, open_q)
-        if label == "other" or SMALL_TALK.search(raw):
+        if chat:
             return self._small_talk(turn)
         return self._inform(turn)
 

@@ -39,7 +39,7 @@ def test_correcting_or_pitching_never_reaches_thats_right(pid, difficulty, scrip
     run = script(PERSONAS[pid], difficulty, seed=0)
     assert not run.reached
     assert run.final_state["trust"] < RULES[difficulty].thats_right_trust
-    # they did describe the world back accurately at the end (unless shown the door): accuracy alone is not enough
+    # they described the world back accurately at the end (unless shown the door): accuracy is not enough
     summaries = [t for t in run.turns if t["label"] == "reflect"]
     assert summaries or run.final_state["closed"]
     assert all(t["move"] != "thats_right" for t in summaries)
@@ -211,10 +211,10 @@ def test_an_accurate_summary_of_the_core_with_trust_gets_thats_right():
 def test_a_natural_summary_in_the_leaders_own_words_is_recognised():
     e = _heard_the_core()
     d = e.step(
-        "Let me check I have this right. The thing the board asks you about is margin: it fell from eighteen to "
-        "13 percent even though revenue grew. For you a good year means no surprises in the forecast. This year "
-        "it's about taking four million in costs out and redoing the carrier contracts. And the TMS project "
-        "overran and lost you accounts at peak. Where am I off?",
+        "Let me check I have this right. The thing the board asks you about is margin: it fell from "
+        "eighteen to 13 percent even though revenue grew. For you a good year means no surprises in the "
+        "forecast. This year it's about taking four million in costs out and redoing the carrier contracts. "
+        "And the TMS project overran and lost you accounts at peak. Where am I off?",
         label("reflect"),
     )
     assert d.move == "thats_right", d.reasons

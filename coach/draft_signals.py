@@ -51,7 +51,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
-_THEM = (
+THEM = (
     r"(you|your (\w+ )?(team|teams|people|folks|department|side|org|organi[sz]ation|group|lot|managers|reps|"
     r"staff)|"
     r"finance|sales|marketing|operations|ops|procurement|the business|they|legal|hr|the stores|the plants)"
@@ -59,15 +59,15 @@ _THEM = (
 
 # Fault-finding: a person or team on their side is the subject of a failure.
 BLAME = _rx(
-    rf"\b{_THEM} (keep|keeps|kept|continue to|continues to) "
+    rf"\b{THEM} (keep|keeps|kept|continue to|continues to) "
     r"(changing|adding|moving|shifting|delaying|cutting|"
     r"missing|asking|ignoring|overriding|rejecting|sitting|pushing|sending|escalating|blocking|coming)",
-    rf"\b{_THEM} (never|always|failed to|didn'?t bother|refused to|ignored|blocked|sat on|dropped|missed)\b",
-    rf"\bbecause {_THEM} (didn'?t|did not|won'?t|wouldn'?t|keep|kept|changed|delayed|cut|refused|failed|"
+    rf"\b{THEM} (never|always|failed to|didn'?t bother|refused to|ignored|blocked|sat on|dropped|missed)\b",
+    rf"\bbecause {THEM} (didn'?t|did not|won'?t|wouldn'?t|keep|kept|changed|delayed|cut|refused|failed|"
     r"never|couldn'?t)",
-    rf"\b(caused|created|driven) by {_THEM}\b",
-    rf"\bif {_THEM} had\b",
-    rf"\b{_THEM} (didn'?t|did not|haven'?t|has not|hasn'?t|have not) (give|gave|provide|fund|approve|deliver|"
+    rf"\b(caused|created|driven) by {THEM}\b",
+    rf"\bif {THEM} had\b",
+    rf"\b{THEM} (didn'?t|did not|haven'?t|has not|hasn'?t|have not) (give|gave|provide|fund|approve|deliver|"
     r"tell|send|respond|reply|sign)",
     r"\b(not|wasn'?t|isn'?t) (our|my|engineering'?s|it'?s|the team'?s) fault\b",
     r"\b(your|their) fault\b",

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coach.draft_score import MAX_WORDS, Criterion
-from coach.draft_signals import BLAME, SentenceLabel
+from coach.draft_signals import THEM, SentenceLabel
 from coach.draft_understanding import Understanding
 from coach.rewrite import open_question_from
 
@@ -115,18 +115,17 @@ def one_team(text: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+_BLAMED_ACT = re.compile(
+    rf"\b{THEM}\s+(?:keep|keeps|kept|continue to|continues to|never|always|failed to|didn'?t|did not|"
+    r"haven'?t|hasn'?t|refused to|won'?t)\s+(.+)",
+    re.I,
+)
+
+
 def _blame_topic(text: str) -> str:
-    m = BLAME.search(text)
-    rest = text[m.start() :] if m else text
-    rest = re.sub(
-        r"^\s*\w+(\s(team|people|folks|department|side|org|group|lot|business))?\s+"
-        r"(keep|keeps|kept|continue to|"
-        r"continues to|never|always|failed to|didn'?t|did not|haven'?t|hasn'?t|refused to)\s+",
-        "",
-        rest,
-        flags=re.I,
-    )
-    return topic_of(rest)
+    """What the blamed side does: 'your team keeps changing requirements' -> 'changing requirements'."""
+    m = _BLAMED_ACT.search(text)
+    return topic_of(m.group(m.lastindex or 0)) if m else noun_phrase(text)
 
 
 def _topic_sentence(content: list[SentenceLabel]) -> SentenceLabel:
@@ -281,7 +280,7 @@ def suggest(
                         s,
                         "More than one or two asks dilutes each one. Keep the ask that matters most and "
                         "hold this one for later.",
-                        "<remove this ask, or fold it into your main one>",
+                        f"Keep only: {s_by[c.earned_by[0]].text}" if c.earned_by else s.text,
                         "concrete-asks",
                     )
             else:
@@ -324,7 +323,7 @@ def suggest(
                     tell[-1],
                     f"At {words} words it is long for a phone screen. Cut the telling first, "
                     f"starting here, to get under {MAX_WORDS}.",
-                    "<cut>",
+                    f"Without this sentence: {words - len(tell[-1].text.split())} words.",
                     "draft-messages",
                 )
     return out[:MAX_SUGGESTIONS]

@@ -129,7 +129,7 @@ def split_draft(text: str) -> list[Sentence]:
         if not body_seen and not block and _GREETING.match(line):
             pieces.append((line, "greeting"))
             continue
-        if _SIGNOFF.match(line) and body_seen:
+        if _SIGNOFF.match(line) and (body_seen or len(line.split()) <= 2):
             flush()
             signed_off = True
             pieces.append((line, "signoff"))

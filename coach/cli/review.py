@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -33,7 +34,7 @@ def review(
 
     settings = load_settings()
     if str(file) == "-":
-        text = check_draft(click.get_text_stream("stdin").read())
+        text = check_draft(sys.stdin.read())
     else:
         text = read_draft_file(file)
     persona = encoder = None

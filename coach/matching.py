@@ -372,7 +372,11 @@ ROLE_BREAK = _rx(
     r"\b(your|the)\s+(system )?(prompt|instructions|script|persona card|character card|persona file|"
     r"configuration)\b",
     r"\bhidden (facts?|info|information|details|answers|notes|instructions|data|truths?)\b",
-    r"\bsecret (facts?|info|information|instructions|notes|data|details|numbers|prompt|list)\b",
+    r"\bsecret (facts?|info|information|instructions|notes|data|details|numbers?|figures?|prompt|list)\b",
+    r"\blet'?s play a game\b",
+    r"\b(supposed|meant) to (say|give|write|type)\b",
+    r"\bget you to say\b",
+    r"\byour (notes|brief|briefing|backstory|character sheet)\b",
     r"\b(your|those|these|any|all|what are your|tell me your|share your) secrets\b",
     r"\bconfidential (facts?|info|data|notes)\b",
     r"\b(yaml|json|xml|markdown)\b",

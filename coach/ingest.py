@@ -142,9 +142,9 @@ def count_tokens(text: str) -> int:
     return len(tiktoken.get_encoding(ENCODING).encode(text))
 
 
-# "*Origin: ...*" opens a section whose idea is not the paper's: attribution for readers (get_section
+# "*Origin: ...*" closes a section whose idea is not the paper's: attribution for readers (get_section
 # keeps it), but noise for search, so it is not indexed.
-_ORIGIN = re.compile(r"\A\*Origin:.*?\*[ \t]*(\n|\Z)", re.S)
+_ORIGIN = re.compile(r"(\A|\n)\*Origin:[^*]*\*\s*\Z")
 
 
 def chunk_sections(sections: list[Section]) -> list[Document]:
@@ -152,7 +152,7 @@ def chunk_sections(sections: list[Section]) -> list[Document]:
     splitter = _splitter()
     docs: list[Document] = []
     for section in sections:
-        pieces = [p.strip() for p in splitter.split_text(_ORIGIN.sub("", section.text, count=1))]
+        pieces = [p.strip() for p in splitter.split_text(_ORIGIN.sub("", section.text))]
         for n, piece in enumerate(p for p in pieces if p):
             docs.append(
                 Document(

@@ -4,10 +4,10 @@
     get_section("thats-right") -> Passage   # the whole section, straight from corpus/playbook
     section_ids() -> ["partnership", "business-context", ...]
 
-``search`` ranks chunks twice, by meaning (MiniLM or OpenAI embeddings in chromadb) and by words (BM25
-over the same chunks), and fuses the two rankings (reciprocal rank fusion). Words catch names and terms
-("ERP", "margin") that a small embedding model blurs; meaning catches paraphrase. It returns at most one
-passage per section (its best chunk), best first, so k=3 gives three different citations. The index is
+``search`` ranks sections twice, by meaning (each section's best chunk by MiniLM or OpenAI embeddings in
+chromadb) and by words (BM25 over whole sections), and fuses the two rankings (reciprocal rank fusion).
+Words catch names and terms ("ERP", "margin") that a small embedding model blurs; meaning catches
+paraphrase. Each passage is its section's best chunk, so k=3 gives three different citations. The index is
 opened once per process and per data folder; the corpus is re-indexed only when its files change.
 """
 
@@ -79,29 +79,34 @@ def search(query: str, k: int = 3, settings: Settings | None = None) -> list[Pas
         raise InputError(f"k={k} is out of range. Ask for 1 to {MAX_K} passages.")
     index = open_index(settings)
     n = max(k * _OVERFETCH, _MIN_FETCH)
-    fused = fuse([index.query(query.strip(), n=n), _lexical(index).rank(query, n=n)])
+    dense = index.query(query.strip(), n=n)  # chunks, by meaning
+    words = _lexical(index)
+    best_chunk = {}  # section -> its best chunk by meaning
+    for hit in dense:
+        best_chunk.setdefault(section_key(hit), hit)
+    fused = fuse([list(best_chunk.values()), words.sections.rank(query, n=n)])
     passages: list[Passage] = []
-    seen: set[tuple[str, str]] = set()
-    for hit, score in fused:
-        meta = hit.metadata
-        key = (meta["source"], meta["section_id"])
-        if key in seen:
-            continue
-        seen.add(key)
-        passages.append(Passage(hit.text, meta["section_id"], meta["title"], meta["source"], round(score, 4)))
-        if len(passages) == k:
-            break
+    for section, score in fused[:k]:
+        key = section_key(section)
+        chunk = best_chunk.get(key) or words.best_chunk(query, key)
+        meta = chunk.metadata
+        passages.append(
+            Passage(chunk.text, meta["section_id"], meta["title"], meta["source"], round(score, 4))
+        )
     return passages
 
 
+def section_key(hit: Any) -> tuple[str, str]:
+    return (hit.metadata["source"], hit.metadata["section_id"])
+
+
 def fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
-    """Reciprocal rank fusion of ranked chunk lists; scores scaled so first-in-every-list is 1.0."""
-    scores: dict[tuple, float] = {}
-    first: dict[tuple, Any] = {}
+    """Reciprocal rank fusion of ranked section lists; scores scaled so first-in-every-list is 1.0."""
+    scores: dict[tuple[str, str], float] = {}
+    first: dict[tuple[str, str], Any] = {}
     for ranking in rankings:
         for rank, hit in enumerate(ranking, start=1):
-            meta = hit.metadata
-            key = (meta["source"], meta["section_id"], meta["chunk"])
+            key = section_key(hit)
             scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
             first.setdefault(key, hit)
     top = len(rankings) / (RRF_K + 1)
@@ -152,15 +157,37 @@ class Bm25:
         return [self.hits[i] for _, i in scored[:n]]
 
 
-_LEXICAL: dict[int, tuple[tuple[int, int], Bm25]] = {}
+class Lexical:
+    """BM25 over whole sections (to rank them) and over chunks (to quote the best one of a section)."""
+
+    def __init__(self, chunks: list[Any]):
+        from coach.index import Hit
+
+        grouped: dict[tuple[str, str], list[Any]] = {}
+        for hit in sorted(chunks, key=lambda h: h.metadata["chunk"]):
+            grouped.setdefault(section_key(hit), []).append(hit)
+        self._first = {key: hits[0] for key, hits in grouped.items()}
+        self.sections = Bm25(
+            [Hit("\n".join(h.text for h in hits), hits[0].metadata, 0.0) for hits in grouped.values()]
+        )
+        self.chunks = Bm25(chunks)
+
+    def best_chunk(self, query: str, key: tuple[str, str]) -> Any:
+        for hit in self.chunks.rank(query, n=len(self.chunks.hits)):
+            if section_key(hit) == key:
+                return hit
+        return self._first[key]
 
 
-def _lexical(index: Any) -> Bm25:
-    """The BM25 table for this index, rebuilt when the index was written (here or by another process)."""
+_LEXICAL: dict[int, tuple[tuple[int, int], Lexical]] = {}
+
+
+def _lexical(index: Any) -> Lexical:
+    """The BM25 tables for this index, rebuilt when the index was written (here or by another process)."""
     stamp = (index.generation, index.count())
     cached = _LEXICAL.get(id(index))
     if cached is None or cached[0] != stamp:
-        cached = _LEXICAL[id(index)] = (stamp, Bm25(index.all_chunks()))
+        cached = _LEXICAL[id(index)] = (stamp, Lexical(index.all_chunks()))
     return cached[1]
 
 

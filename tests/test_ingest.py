@@ -96,11 +96,9 @@ def test_short_section_is_one_chunk_with_its_text_intact():
 
 
 def test_origin_note_is_kept_for_readers_but_not_indexed():
-    text = (
-        "*Origin: motivational interviewing\n(Miller & Rollnick), not the paper.*\n\nReflect before you ask."
-    )
+    text = "Reflect *before* you ask.\n\n*Origin: motivational interviewing\n(Miller & Rollnick), not the paper.*"
     [doc] = chunk_sections([Section("r", "R", text, "corpus/playbook/05.md")])
-    assert doc.page_content == "Reflect before you ask."
+    assert doc.page_content == "Reflect *before* you ask."
 
 
 # --- the corpus format -----------------------------------------------------------------------------
@@ -128,7 +126,7 @@ def test_corpus_files_cite_their_sources_and_mark_non_paper_ideas():
             assert "NOT from the Winning Together paper" in " ".join(meta["basis"].split()), path.name
     for section in load_corpus():
         if section.source.endswith("05-listening-practice.md"):
-            assert section.text.startswith("*Origin:"), section.section_id
+            assert "\n\n*Origin:" in section.text and section.text.endswith("*"), section.section_id
             assert "Miller & Rollnick" in section.text, section.section_id
 
 

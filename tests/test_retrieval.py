@@ -200,9 +200,9 @@ def test_coach_ask_blank_question_is_a_clear_error(indexed):
 
 # --- the eval gate ----------------------------------------------------------------------------------
 
-# Measured recall@3: 0.895 over 57 questions (0.881 dev, 0.933 held out), `python -m evals.retrieval`.
+# Measured recall@3: 0.912 over 57 questions (0.905 dev, 0.933 held out), `python -m evals.retrieval`.
 # The gate sits just below, so a real regression (two more misses) fails.
-MEASURED_RECALL3 = 0.86
+MEASURED_RECALL3 = 0.88
 
 
 def test_retrieval_eval_meets_its_measured_threshold(indexed, capsys):

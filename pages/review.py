@@ -99,7 +99,7 @@ right.dataframe(
         for c in review.criteria
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 st.subheader("Sentence by sentence")

@@ -84,6 +84,7 @@ OPTIONAL_REACTIONS = (
 # Placeholders a reaction line may use.
 REACTION_PLACEHOLDERS = {"partial_summary": {"missing"}, "guarded": {"topic"}, "repeat": {"topic"}}
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _NUMBERISH = re.compile(r"(?<![\w.])[$£€]?\d[\d,.]*(?:%|k|m|bn|x)?", re.I)
@@ -417,7 +418,7 @@ def _describe(exc: pydantic.ValidationError, data: Any) -> list[str]:
 def parse_persona_yaml(text: str, source: str = "card") -> Persona:
     """Validate a card; PersonaError lists every problem, each naming its field."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (libyaml's when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -447,8 +448,14 @@ def load_persona_file(path: str | Path) -> Persona:
         raise PersonaError(f"{path}: not UTF-8 text. Save the card as UTF-8 YAML.") from None
     except IsADirectoryError:
         raise PersonaError(f"{path}: is a folder; give the path of one .yaml card.") from None
-    persona = parse_persona_yaml(text, source=str(path))
-    return persona.model_copy(update={"source": str(path.resolve())})
+    return _parse_cached(text, str(path.resolve()), str(path))
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, resolved: str, shown: str) -> Persona:
+    """Cards are read on every page render; the same text parses to the same card (treat it as read-only)."""
+    persona = parse_persona_yaml(text, source=shown)
+    return persona.model_copy(update={"source": resolved})
 
 
 def user_dir(settings: Settings) -> Path:

@@ -200,22 +200,26 @@ def speak(
 
 def _drop_prefix(chunks: Iterator[str], prefix: str) -> Iterator[str]:
     """Pass chunks through, minus a leading repeat of ``prefix`` (case and punctuation aside)."""
-    buffer = ""
     want = re.sub(r"[^a-z]", "", prefix.lower())
+    buffer = ""
+    deciding, capitalise = True, False
     for chunk in chunks:
-        if buffer is None:
+        if deciding:
+            buffer += chunk
+            letters = re.sub(r"[^a-z]", "", buffer.lower())
+            if len(letters) < len(want) and want.startswith(letters):
+                continue  # could still be the prefix: wait for more
+            deciding = False
+            if letters.startswith(want):
+                m = re.match(r"\s*that[’']?s\s+right[\s.,!:;-]*", buffer, re.I)
+                buffer = buffer[m.end() :] if m else buffer
+                capitalise = True
+            chunk, buffer = buffer, ""
+        if capitalise and chunk.strip():
+            stripped = chunk.lstrip()
+            chunk = chunk[: len(chunk) - len(stripped)] + stripped[:1].upper() + stripped[1:]
+            capitalise = False
+        if chunk:
             yield chunk
-            continue
-        buffer += chunk
-        letters = re.sub(r"[^a-z]", "", buffer.lower().replace("’", "'"))
-        if len(letters) < len(want) and want.startswith(letters):
-            continue
-        if letters.startswith(want):
-            m = re.match(r"\s*that[’']?s\s+right[\s.,!:;-]*", buffer, re.I)
-            buffer = buffer[m.end() :] if m else buffer
-            buffer = buffer[:1].upper() + buffer[1:]
-        if buffer:
-            yield buffer
-        buffer = None  # type: ignore[assignment]
     if buffer:
         yield buffer

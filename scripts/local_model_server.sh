@@ -36,6 +36,26 @@ PY="$LLAMA_VENV/bin/python"
 
 say() { echo "local_model_server: $*" >&2; }
 
+# `python -m llama_cpp.server`, except that a model loaded in embedding mode pools its token vectors
+# (mean). The server's model settings cannot set pooling, and SmolLM2 (a causal LM) defaults to none,
+# so /v1/embeddings would answer one vector per token ([[...], ...]) instead of one per input.
+LAUNCHER='
+import sys
+import llama_cpp
+from llama_cpp.server.__main__ import main
+
+_init = llama_cpp.Llama.__init__
+
+def _init_with_mean_pooling(self, *args, **kwargs):
+    if kwargs.get("embedding"):
+        kwargs.setdefault("pooling_type", llama_cpp.LLAMA_POOLING_TYPE_MEAN)
+    _init(self, *args, **kwargs)
+
+llama_cpp.Llama.__init__ = _init_with_mean_pooling
+sys.argv[0] = "llama_cpp.server"
+main()
+'
+
 installed() {
     [ -x "$PY" ] && "$PY" - "$LLAMA_CPP_VERSION" <<'EOF' 2>/dev/null
 import sys
@@ -109,7 +129,7 @@ start_server() {
     fi
     install_server
     say "starting on http://$HOST:$PORT/v1 (log: $LOG)"
-    setsid "$PY" -m llama_cpp.server --config_file "$CONFIG" >"$LOG" 2>&1 </dev/null &
+    setsid "$PY" -c "$LAUNCHER" --config_file "$CONFIG" >"$LOG" 2>&1 </dev/null &
     echo $! >"$PIDFILE"
     for _ in $(seq 1 120); do
         if answering; then

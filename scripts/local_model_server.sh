@@ -69,7 +69,7 @@ install_server() {
         say "llama-cpp-python $LLAMA_CPP_VERSION already in $LLAMA_VENV"
     else
         [ -x "$PY" ] || python3 -m venv "$LLAMA_VENV"
-        say "building llama-cpp-python $LLAMA_CPP_VERSION from source (about 10 minutes on 2 cores)..."
+        say "building llama-cpp-python $LLAMA_CPP_VERSION from source (10-25 minutes on 2 cores)..."
         local started=$SECONDS
         CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" MAKEFLAGS="${MAKEFLAGS:--j2}" \
             CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}" \

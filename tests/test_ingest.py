@@ -96,7 +96,8 @@ def test_short_section_is_one_chunk_with_its_text_intact():
 
 
 def test_origin_note_is_kept_for_readers_but_not_indexed():
-    text = "Reflect *before* you ask.\n\n*Origin: motivational interviewing\n(Miller & Rollnick), not the paper*"
+    origin = "*Origin: motivational interviewing\n(Miller & Rollnick), not the paper.*"
+    text = f"Reflect *before* you ask.\n\n{origin}"
     [doc] = chunk_sections([Section("r", "R", text, "corpus/playbook/05.md")])
     assert doc.page_content == "Reflect *before* you ask."
 

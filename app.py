@@ -11,7 +11,7 @@ PAGES = [
     st.Page("pages/rehearse.py", title="Rehearse", icon=":material/forum:", default=True),
     st.Page("pages/review.py", title="Review a draft", icon=":material/edit_note:"),
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
-    st.Page("pages/personas.py", title="Personas", icon=":material/person:"),
+    st.Page("pages/3_Personas.py", title="Personas", icon=":material/person:"),
 ]
 
 st.navigation(PAGES).run()

@@ -251,6 +251,7 @@ def check_card(persona: Persona, seed: int = 0) -> dict[str, Any]:
         if results["good_listener"][d]["thats_right_turn"] is None:
             problems.append(
                 f'a good listener never hears "that\'s right" on {d}; check trust gates and core facts'
+                + (" (hard needs about eight facts a listener can earn)" if d == "hard" else "")
             )
         for bad in ("corrector", "pitcher"):
             if results[bad][d]["thats_right_turn"] is not None:

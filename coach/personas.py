@@ -303,29 +303,37 @@ class Persona(BaseModel):
         return self
 
     def _check_leaks(self) -> None:
-        """A number from a hidden fact must not appear in lines shown before any fact is revealed."""
-        public = set(_NUMBERISH.findall(self.background))
+        """A number from a hidden fact must not appear in lines said before any fact is revealed."""
+
+        def core(num: str) -> str:
+            return num.strip("$£€%kKmMxX").rstrip(".,").replace("bn", "")
+
+        public = {core(n) for n in _NUMBERISH.findall(self.background)}
         secret: dict[str, str] = {}
         for fact in self.facts:
-            for text in [fact.statement, *fact.reveal]:
+            for text in [fact.statement, fact.topic, *fact.reveal]:
                 for num in _NUMBERISH.findall(text):
-                    if num not in public and len(num.strip("$£€%")) > 1:
-                        secret.setdefault(num, fact.id)
-        for name in Reactions.model_fields:
-            for i, line in enumerate(getattr(self.reactions, name)):
-                for num in _NUMBERISH.findall(line):
-                    if num in secret:
-                        raise ValueError(
-                            f"reactions.{name}[{i}]: {num!r} belongs to hidden fact {secret[num]}; "
-                            "reaction lines can be said before it is revealed, so keep its numbers out"
-                        )
-        for fact in self.facts:
-            for i, line in enumerate(fact.guarded):
-                for num in _NUMBERISH.findall(line):
-                    if num in secret:
-                        raise ValueError(
-                            f"facts.{fact.id}.guarded[{i}]: {num!r} gives away hidden fact {secret[num]}"
-                        )
+                    digits = core(num)
+                    # single digits are everyday words ("4 West") unless they carry a unit: 8%, $4m
+                    if digits and digits not in public and (len(digits) > 1 or num != digits):
+                        secret.setdefault(digits, fact.id)
+        spoken = [
+            (f"reactions.{name}[{i}]", line)
+            for name in Reactions.model_fields
+            for i, line in enumerate(getattr(self.reactions, name))
+        ]
+        spoken += [
+            (f"facts.{f.id}.guarded[{i}]", line) for f in self.facts for i, line in enumerate(f.guarded)
+        ]
+        spoken += [(f"facts.{f.id}.topic", f.topic) for f in self.facts]
+        for where, line in spoken:
+            for num in _NUMBERISH.findall(line):
+                owner = secret.get(core(num))
+                if owner and not where.startswith(f"facts.{owner}.topic"):
+                    raise ValueError(
+                        f"{where}: {num!r} belongs to hidden fact {owner}; this line can be said before that "
+                        "fact is revealed, so keep its numbers out"
+                    )
 
     # -- helpers ---------------------------------------------------------------------------
     def lines(self, kind: str) -> list[str]:
@@ -519,6 +527,21 @@ def save_persona(persona: Persona, settings: Settings) -> Path:
             "Set COACH_DATA_DIR to a folder you can write to."
         ) from None
     return path
+
+
+def template_yaml() -> str:
+    """The starting text for a new card (corpus/personas/_template.yaml; valid as it stands)."""
+    return (SHIPPED_DIR / "_template.yaml").read_text(encoding="utf-8")
+
+
+def card_text(persona: Persona) -> str:
+    """The card as its author wrote it (comments kept) when its file is readable, else as YAML."""
+    if persona.source:
+        try:
+            return Path(persona.source).read_text(encoding="utf-8")
+        except OSError:
+            pass
+    return persona.to_yaml()
 
 
 def delete_persona(persona_id: str, settings: Settings) -> None:

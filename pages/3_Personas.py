@@ -1,0 +1,127 @@
+"""Personas: browse the counterparts, and write or edit your own cards (validated before they are saved)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.cardcheck import check_card
+from coach.errors import PersonaError
+from coach.personas import (
+    DIMENSIONS,
+    card_text,
+    delete_persona,
+    list_personas,
+    parse_persona_yaml,
+    save_persona,
+    template_yaml,
+)
+from pages.common import get_settings, reported
+
+NEW = "+ New card"
+ss = st.session_state
+
+st.title("Personas")
+st.caption(
+    "Each counterpart is a card: a public profile, a voice, hidden facts the leader has to draw out, and "
+    "authored reactions. Reading a card's hidden facts spoils a rehearsal with it. "
+    "The schema is in corpus/personas/README.md."
+)
+
+settings = get_settings()
+if settings is None:
+    st.stop()
+
+with reported():
+    personas = {p.id: p for p in list_personas(settings)}
+
+labels = {
+    pid: f"{p.name} - {p.role}, {p.company}" + ("" if p.shipped else " (yours)")
+    for pid, p in personas.items()
+}
+choice = st.selectbox(
+    "Card", [NEW, *personas], format_func=lambda k: k if k == NEW else labels[k], key="persona_choice"
+)
+
+if ss.get("persona_loaded") != choice:  # a new choice: load its text into the editor
+    if choice == NEW:
+        ss.persona_yaml = template_yaml()
+    else:
+        text = card_text(personas[choice])
+        if personas[choice].shipped:  # shipped cards are edited as a copy under a new id
+            text = text.replace(f"id: {choice}", f"id: {choice}-copy", 1)
+        ss.persona_yaml = text
+    ss.persona_loaded = choice
+    ss.pop("persona_result", None)
+
+if choice != NEW and personas[choice].shipped:
+    st.info(f"{choice} ships with the app. Saving stores your edited copy under the id in the text.")
+
+text = st.text_area("Card (YAML)", key="persona_yaml", height=520)
+c1, c2, c3, c4 = st.columns(4)
+validate = c1.button("Validate", key="persona_validate", type="secondary")
+save = c2.button("Save", key="persona_save", type="primary")
+check = c3.button("Check it rewards listening", key="persona_check")
+delete = c4.button(
+    "Delete",
+    key="persona_delete",
+    disabled=choice == NEW or personas[choice].shipped,
+    help="Only your own cards",
+)
+
+
+def parsed():
+    try:
+        return parse_persona_yaml(text, source="card")
+    except PersonaError as exc:
+        st.error(str(exc))
+        return None
+
+
+if validate or save or check:
+    persona = parsed()
+    if persona is not None:
+        if save:
+            with reported():
+                path = save_persona(persona, settings)
+                st.success(f"Saved {persona.id} to {path}. It is now in the list of counterparts.")
+        else:
+            st.success(f"Valid: {persona.name}, {len(persona.facts)} facts, {len(persona.core)} core.")
+        st.dataframe(
+            [
+                {
+                    "id": f.id,
+                    "dimension": f.dimension,
+                    "topic": f.topic,
+                    "trust needed": f.trust,
+                    "core": f.id in persona.core,
+                    "reveal lines": len(f.reveal),
+                }
+                for f in persona.facts
+            ],
+            hide_index=True,
+        )
+        missing = [d for d in DIMENSIONS if d not in {f.dimension for f in persona.facts}]
+        if missing:
+            st.warning("No fact yet about: " + ", ".join(DIMENSIONS[d] for d in missing) + ".")
+        if check:
+            with st.spinner("Playing scripted leaders against the card..."):
+                report = check_card(persona)
+            rows = []
+            for script, by_difficulty in report["results"].items():
+                row = {"leader": script.replace("_", " ")}
+                for difficulty, r in by_difficulty.items():
+                    turn = r["thats_right_turn"]
+                    row[difficulty] = f"that's right at turn {turn}" if turn else f"no ({r['turns']} turns)"
+                rows.append(row)
+            st.dataframe(rows, hide_index=True)
+            if report["ok"]:
+                st.success("A good listener wins this card; a corrector and a pitcher do not.")
+            for problem in report["problems"]:
+                st.warning(problem)
+
+if delete and choice != NEW:
+    with reported():
+        delete_persona(choice, settings)
+        ss.persona_loaded = None
+        st.success(f"Deleted {choice}.")
+        st.rerun()

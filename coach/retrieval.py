@@ -196,11 +196,14 @@ def add_documents(
 ) -> dict[str, Any]:
     """Ingest a user's files: check them all, embed them all, and only then write them to the index.
 
-    A file ingested before is replaced, not duplicated. ``progress(1)`` is called after each file is
-    embedded. Returns a summary: per file its sections and chunks, and the totals of user documents.
+    A file ingested before is replaced, not duplicated. ``progress(0)`` is called once the checks pass,
+    ``progress(1)`` after each file is embedded. Returns a summary: per file its sections and chunks,
+    and the totals of user documents.
     """
     loaded = read_user_files(list(paths))  # InputError listing every bad file; nothing written yet
     index = open_index(settings)
+    if progress:
+        progress(0)  # all files passed the checks: embedding starts
     prepared = []
     for path, sections in loaded.items():
         docs = chunk_sections(sections)

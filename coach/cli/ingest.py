@@ -22,8 +22,18 @@ def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
 
     Every file is checked before anything is written; ingesting a file again replaces its earlier version.
     """
-    with click.progressbar(length=len(paths), label="Embedding", file=sys.stderr) as bar:
-        report = add_documents(list(paths), progress=bar.update)
+    bar = click.progressbar(length=len(paths), label="Embedding", file=sys.stderr)
+
+    def progress(n: int) -> None:
+        if n == 0:
+            bar.__enter__()  # shown only once every file passed the checks
+        bar.update(n)
+
+    try:
+        report = add_documents(list(paths), progress=progress)
+    finally:
+        if bar.entered:
+            bar.__exit__(None, None, None)
     if as_json:
         echo_json(report)
         return

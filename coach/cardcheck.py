@@ -190,8 +190,11 @@ def good_listener(persona: Persona, difficulty: str | None = None, seed: int = 0
             try_summary()
             continue
         for dim in pending:
+            told = set(drv.engine.public_state()["revealed"])
             if drv.done:
                 break
+            if all(f.id in told for f in persona.facts if f.dimension == dim):
+                continue  # they already went there unasked
             d = drv.say(QUESTIONS[dim][asked[dim] % len(QUESTIONS[dim])], "question_open")
             asked[dim] += 1
             for fact in d.facts_now:

@@ -67,12 +67,15 @@ class Rules:
     summary_min_share: float  # share of core facts one summary must itself describe
     closed_reveals: str  # "any" | "free" (only facts needing no trust) | "none"
     grudge_turns: int  # turns after a correction or pitch in which sensitive facts stay shut
+    volunteer_at: (
+        float  # trust at which an open question also draws out the next thing on their mind (2 = never)
+    )
 
 
 RULES: dict[str, Rules] = {
-    "easy": Rules(0.40, -0.10, 1.30, 0.70, 10, 0.50, 0.0, "any", 0),
-    "normal": Rules(0.30, 0.00, 1.00, 1.00, 7, 0.60, 0.5, "free", 1),
-    "hard": Rules(0.15, 0.10, 0.75, 1.40, 5, 0.70, 1.0, "none", 2),
+    "easy": Rules(0.40, -0.10, 1.30, 0.70, 10, 0.50, 0.0, "any", 0, 0.55),
+    "normal": Rules(0.30, 0.00, 1.00, 1.00, 7, 0.60, 0.5, "free", 1, 2.0),
+    "hard": Rules(0.15, 0.10, 0.75, 1.40, 5, 0.70, 1.0, "none", 2, 2.0),
 }
 
 # Base trust changes (scaled by the difficulty's gain or penalty).
@@ -406,9 +409,25 @@ class Engine:
         s["revealed"].append(fact.id)
         if open_q:
             self._gain(turn, "open_reveal", f"an open question drew out {fact.topic}")
+            self._volunteer(turn)
         else:
             self._gain(turn, "closed_reveal", f"a closed question drew out {fact.topic}")
             self._interrogation(turn)
+
+    def _volunteer(self, turn: _Turn) -> None:
+        """An open, trusting counterpart (easy) goes on to the next thing on their mind."""
+        s = self._s
+        if s["trust"] + 1e-9 < self.rules.volunteer_at or s["grudge"]:
+            return
+        nxt = next(
+            (f for f in self.persona.facts if f.id not in s["revealed"] and self._gate(f) <= s["trust"]), None
+        )
+        if nxt is None:
+            return
+        turn.line += " " + self._pick(f"reveal:{nxt.id}", nxt.reveal)
+        turn.facts.append(nxt)
+        s["revealed"].append(nxt.id)
+        turn.reasons.append(f"{self.first_name} is at ease and went on to {nxt.topic} unasked")
 
     def _repeat(self, turn: _Turn, area: str | None, open_q: bool) -> None:
         s = self._s

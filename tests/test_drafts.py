@@ -210,7 +210,7 @@ def test_reaction_reads_a_correction_as_the_card_authored_it(maria, encoder):
     assert poor.reaction.move == "react_correction"
     assert poor.reaction.line in maria.reactions.correction
     assert poor.reaction.trust_end < good.reaction.trust_end
-    assert poor.reaction.mood == "irritated"
+    assert poor.reaction.trust_end < poor.reaction.trust_start
 
 
 # -- the model rewrite -----------------------------------------------------------------------------

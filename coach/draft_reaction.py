@@ -17,7 +17,6 @@ from coach.behaviours import Evidence, Labelled
 from coach.draft_signals import SentenceLabel
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coach.matching import Encoder
     from coach.personas import Persona
 
 NOTABLE = 0.05  # a trust change this large (either way) is what the reader would feel
@@ -82,12 +81,12 @@ def likely_reaction(
     persona: Persona,
     labels: list[SentenceLabel],
     difficulty: str | None = None,
-    encoder: Encoder | None = None,
 ) -> Reaction:
     """Run the draft through a fresh engine for this persona and name the reaction that matters most."""
     from coach.engine import Engine
 
-    engine = Engine(persona, difficulty=difficulty, seed=0, encoder=encoder)
+    # Same engine set-up as a rehearsal (coach.rehearsal): keyword routing, no semantic index.
+    engine = Engine(persona, difficulty=difficulty, seed=0)
     first = persona.name.split()[0]
     trust_start = float(engine.public_state()["trust"])
     steps: list[Step] = []

@@ -130,6 +130,19 @@ def clauses(text: str) -> list[str]:
     return [text] + (parts if len(parts) > 1 else [])
 
 
+_FACT_VECTORS: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+
+
+def _fact_vectors(persona: Persona, encoder: Encoder) -> np.ndarray:
+    """Fact statement embeddings, kept per encoder and card text (a review must not re-encode the card)."""
+    key = (id(encoder), tuple(f.statement for f in persona.facts))
+    if key not in _FACT_VECTORS:
+        if len(_FACT_VECTORS) > 64:
+            _FACT_VECTORS.clear()
+        _FACT_VECTORS[key] = encoder.encode(list(key[1]))
+    return _FACT_VECTORS[key]
+
+
 def _similarities(persona: Persona, body: list[SentenceLabel], encoder: Encoder) -> np.ndarray:
     """(facts, sentences): best cosine of each fact statement with the sentence or one of its clauses."""
     import numpy as np
@@ -140,7 +153,7 @@ def _similarities(persona: Persona, body: list[SentenceLabel], encoder: Encoder)
         for part in clauses(s.text):
             texts.append(part)
             owner.append(si)
-    sims = encoder.encode([f.statement for f in persona.facts]) @ encoder.encode(texts).T
+    sims = _fact_vectors(persona, encoder) @ encoder.encode(texts).T
     out = np.full((len(persona.facts), len(body)), -1.0, dtype=np.float32)
     for col, si in enumerate(owner):
         out[:, si] = np.maximum(out[:, si], sims[:, col])

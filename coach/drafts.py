@@ -153,12 +153,17 @@ def read_draft_file(path: str | Path) -> str:
 
 def cite(section_ids: list[str]) -> list[Citation]:
     """The playbook sections behind the review, read by id (CorpusError if one is unknown)."""
-    from coach.retrieval import get_section
+    from coach.errors import CorpusError
+    from coach.ingest import CORPUS_DIR, load_corpus
 
+    sections = {s.section_id: s for s in load_corpus(CORPUS_DIR)}  # once, not once per id as get_section does
     out = []
     for sid in dict.fromkeys(section_ids):
-        p = get_section(sid)
-        out.append(Citation(p.section_id, p.title, p.source))
+        if sid not in sections:
+            raise CorpusError(
+                f"The review cites {sid!r}, which no playbook section has. Known: {', '.join(sections)}."
+            )
+        out.append(Citation(sid, sections[sid].title, sections[sid].source))
     return out
 
 
@@ -180,7 +185,7 @@ def review_draft(
     score, criteria = score_draft(labels)
     understanding = understanding_of(labels, persona, encoder)
     suggestions = suggest(labels, criteria, understanding)
-    reaction = likely_reaction(persona, labels, difficulty=difficulty, encoder=encoder) if persona else None
+    reaction = likely_reaction(persona, labels, difficulty=difficulty) if persona else None
     citations = cite([c.section_id for c in criteria] + [s.section_id for s in suggestions])
     review = DraftReview(
         text=text,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -183,3 +184,28 @@ def test_every_move_the_engine_makes_is_known_to_the_voice():
         for difficulty in ("easy", "hard"):
             seen |= {t["move"] for t in fn(load_persona("raj-gm"), difficulty).turns}
     assert seen <= set(ENGINE_MOVES), seen - set(ENGINE_MOVES)
+
+
+# -- one real HTTP round trip, recorded against scripts/local_model_server.sh (see scripts/README.md) ---
+LOCAL_URL = "http://127.0.0.1:8008/v1"
+LOCAL_KEY = "counterpart-local-key"  # the local server's fixed key; not a secret, and filtered from cassettes
+
+
+@pytest.mark.vcr
+def test_the_voice_speaks_through_a_real_openai_compatible_server(vcr, maria):
+    from coach.llm import OpenAIChat
+
+    d, history = _turn(maria, [("Who do you see as your main competitors?", "question_open")])
+    backend = OpenAIChat("smollm2", api_key=LOCAL_KEY, base_url=LOCAL_URL, timeout=60.0, max_retries=0)
+    reply = "".join(
+        speak(d, maria, history, backend, passages=[{"title": "Competitors", "text": "Ask who they watch."}])
+    )
+    assert reply.strip()
+    if vcr.record_mode == "none":
+        assert vcr.play_count == 1, "the reply must come from the cassette, not a live server"
+    # what went over the wire: the told fact, and no untold one
+    sent = json.loads(vcr.requests[-1].body)["messages"]
+    body = "\n".join(m["content"] for m in sent)
+    assert maria.fact("competitors-1").statement in body
+    for fact in maria.facts[1:]:
+        assert fact.statement not in body and all(line not in body for line in fact.reveal)

@@ -89,6 +89,9 @@ US_THEM_EXTRA = _rx(
 # Requests the session pattern misses because drafts ask for time and decisions more than behaviours.
 DRAFT_ASK = _rx(
     r"^\s*(\w+,\s*)?(could|can|shall) we\b",
+    # "Could you get your managers to...?" asks them to do something; "Could you tell me...?" asks their view.
+    r"^\s*(\w+,\s*)?(could|can|would|will) you (please )?(?!tell|walk|talk|describe|share|explain|help me "
+    r"understand|say|give me a sense|take me|see|think|imagine|recall|remember|be)\w+",
     r"\b(could|can|shall) we (meet|find|set up|schedule|book|grab|spend|block|have|put|carve|get|hold|agree|"
     r"review|look|walk|sit|pick|protect|start|run|try|keep|move|pilot|stop|visit|also)\b",
     r"\bwould you (be up for|have|be open to|consider|join|agree|mind|approve|sponsor|back|support|review)\b",
@@ -117,6 +120,10 @@ RAPPORT = _rx(
     r"^\s*(\w+,\s*)?(looking forward|look forward|hope (you'?re|you are|all is)|thanks|thank you|great to|"
     r"good to|nice to|congrat|quick one|just a quick|i'?ll keep (it|this) (short|brief|to)|"
     r"happy (friday|monday))",
+)
+POLITE_OPEN = _rx(
+    r"^\s*(\w+,\s*)?(can|could|would|will) you (please )?(tell|walk|talk|describe|help me understand|share|"
+    r"explain|take me|give me a sense)\b",
 )
 _WH_OPEN = re.compile(r"^\s*(what|how|why|where|which|who|when|tell me|walk me|help me)\b", re.I)
 
@@ -267,7 +274,7 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
     if INDIRECT_QUESTION.search(text) and not pitch:
         return out("question_open", "asks to hear their view")
     if question:
-        if lab.label == "question_open" or _WH_OPEN.match(text):
+        if lab.label == "question_open" or _WH_OPEN.match(text) or POLITE_OPEN.search(text):
             return out("question_open", "open question")
         return out("question_closed", "yes/no question")
     if RAPPORT.search(text) and not pitch:

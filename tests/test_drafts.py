@@ -116,6 +116,8 @@ def test_split_draft(text, expected):
         ("That's not what happened with the rollout.", "correcting"),
         ("Could we meet for 30 minutes next Tuesday?", "ask"),
         ("Would you be open to me joining your pipeline review next week?", "ask"),
+        ("Could you get your managers to update their pipelines by Friday?", "ask"),
+        ("Could you walk me through how the board judges your year?", "question_open"),
         ("My understanding is that churn in the mid-market is your top worry.", "their_goals"),
         ("I know quarter-end is heavy for your team.", "their_goals"),
         ("What would make the planning process easier for you?", "question_open"),

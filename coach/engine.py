@@ -32,6 +32,7 @@ from coach.behaviours import Labelled
 from coach.errors import InputError
 from coach.matching import (
     ASK,
+    HUMILITY,
     LEADER_CENTRIC,
     OPEN_STEM,
     PITCH,
@@ -114,6 +115,7 @@ MAX_ASKS = 2  # the playbook: one or two concrete asks
 _SO_QUESTION = re.compile(
     r"^\s*(so|and|okay|ok|right),?\s+(what|how|why|who|which|when|where|tell|walk)\b", re.I
 )
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _POLITE_OPEN = re.compile(
     r"^\s*(can|could|would|will) you (tell|walk|talk|describe|help me understand|share|explain|take me|"
     r"give me a sense)",
@@ -234,11 +236,13 @@ class Engine:
     def _decide(self, turn: _Turn) -> None:
         t, label = turn.text, turn.label
         raw = t.raw.strip()
-        question = (
-            label in ("question_open", "question_closed") or raw.endswith("?") or bool(OPEN_STEM.search(raw))
+        sentences = [p for p in _SENTENCE_END.split(raw) if p]
+        asked = [p for p in sentences if p.endswith("?")] or sentences[-1:]  # the part that asks
+        open_stem = any(
+            OPEN_STEM.search(p) or _POLITE_OPEN.search(p) or _SO_QUESTION.search(p) for p in asked
         )
-        open_q = label == "question_open" or bool(OPEN_STEM.search(raw)) or bool(_POLITE_OPEN.search(raw))
-        open_q = open_q or bool(_SO_QUESTION.search(raw))
+        question = label in ("question_open", "question_closed") or raw.endswith("?") or open_stem
+        open_q = label == "question_open" or open_stem
         if ROLE_BREAK.search(raw):
             return self._role_break(turn)
         if self._is_correction(raw, label, open_q):
@@ -402,6 +406,9 @@ class Engine:
 
     def _reveal(self, turn: _Turn, fact: Fact, open_q: bool) -> None:
         s = self._s
+        if open_q and HUMILITY.search(turn.text.raw) and not s.get("humble"):
+            s["humble"] = True  # the playbook: asking for help to understand their world earns trust quickly
+            self._gain(turn, "humility", "asked for help to understand their world")
         line = self._pick(f"reveal:{fact.id}", fact.reveal)
         if open_q and self._rng.random() < 0.3:
             line = self._pick("open_question", self.persona.lines("open_question")) + " " + line

@@ -499,18 +499,30 @@ REFLECT_STEM = _rx(
 )
 
 SMALL_TALK = _rx(
-    r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|great to|nice to|good to see|"
+    r"\b(thanks|thank you) for\b",
+    r"^\s*(hi|hello|hey|(good )?(morning|afternoon|evening)|thanks|thank you|great to|nice to|good to see|"
     r"how are you|"
     r"how was your|how'?s your|how have you been|cheers|appreciate)\b",
     r"\b(weekend|weather|holiday|vacation|kids|the game|coffee)\b",
 )
 
 OPEN_STEM = _rx(
-    r"^\s*(what|how|why|tell me|walk me|help me understand|describe|which|in what way|talk me through|"
+    r"^\s*(what|how|why|who|tell me|walk me|help me understand|describe|which|in what way|talk me through|"
     r"i'?d love to "
     r"(hear|understand|learn)|i'?m curious)\b",
 )
 
+
+HUMILITY = _rx(
+    r"\bi (don'?t|do not) (know|understand) (enough|as much|as well|much)\b",
+    r"\bi'?ve reali[sz]ed i\b",
+    r"\bhelp me understand\b",
+    r"\bteach me\b",
+    r"\bi'?d like to learn\b",
+    r"\bi want to learn\b",
+    r"\bi have a lot to learn\b",
+    r"\bcan you help me see\b",
+)
 
 LEADER_CENTRIC = _rx(r"\b(we|our|us|my team|i'?ve|i can|i could|let me)\b")
 

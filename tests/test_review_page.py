@@ -4,6 +4,7 @@ then a switch to pages/review.py (the page runs inside st.navigation, as in the 
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,15 @@ def test_an_empty_draft_gets_a_clear_message(page):
     assert not page.metric
 
 
-def test_a_model_failure_is_reported_and_the_offline_review_stays(monkeypatch, free_port):
-    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port}/v1")
+def _closed_port() -> int:
+    """A loopback port nothing listens on: the model server is 'down'."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_model_failure_is_reported_and_the_offline_review_stays(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{_closed_port()}/v1")
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)

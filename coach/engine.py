@@ -87,6 +87,7 @@ GAIN = {
     "reflection": 0.05,
     "summary_fact": 0.03,
     "small_talk": 0.02,
+    "humility": 0.04,
     "thats_right": 0.10,
     "ask_after": 0.02,
 }

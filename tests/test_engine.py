@@ -356,3 +356,28 @@ def test_optional_semantic_matching_places_a_question_no_keyword_knows():
     e = Engine(PERSONAS["maria-cfo"], "normal", encoder=FakeEncoder())
     d = e.step("When you walk out in December feeling glad, why?", label("question_open"))
     assert [f.id for f in d.facts_now] == ["success-1"]
+
+
+def test_asking_for_help_to_understand_earns_trust_once():
+    e = _engine()
+    first = e.step(
+        "I've realised I don't know enough about the business. Can you help me understand your world?",
+        label("question_open"),
+    )
+    assert first.facts_now and first.trust_delta == pytest.approx(0.09)
+    assert any("asked for help" in r for r in first.reasons)
+    again = e.step("Help me understand your customers?", label("question_open"))
+    assert again.trust_delta == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize(
+    "text, lab, move",
+    [
+        ("Morning Raj, thanks for letting me tag along.", "inform", "smalltalk"),
+        ("I don't know the stores well. Can you help me understand your world?", "question_closed", "reveal"),
+        ("That's interesting. Who are your best customers?", "question_closed", "reveal"),
+        ("How was your weekend?", "question_open", "smalltalk"),
+    ],
+)
+def test_natural_openers_whatever_the_scorers_label(text, lab, move):
+    assert _engine("raj-gm").step(text, label(lab)).move == move

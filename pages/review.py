@@ -85,32 +85,24 @@ if review is None:
     st.stop()
 
 st.divider()
-left, right = st.columns([1, 3])
-left.metric("Score", f"{review.score}/100")
-right.markdown("**Criteria**")
-right.dataframe(
-    [
-        {
-            "criterion": c.name,
-            "points": f"{c.points}/{c.max_points}",
-            "what happened": c.verdict,
-            "guidance": c.section_id,
-        }
-        for c in review.criteria
-    ],
-    hide_index=True,
-    width="stretch",
-)
+st.metric("Score", f"{review.score}/100")
+rows = ["| criterion | points | what happened | guidance |", "|---|---:|---|---|"]
+rows += [
+    f"| {c.name} | {c.points}/{c.max_points} | {c.verdict} | `{c.section_id}` |" for c in review.criteria
+]
+st.markdown("\n".join(rows))
 
 st.subheader("Sentence by sentence")
 for s in review.sentences:
     if s.kind != "body":
         continue
     cols = st.columns([2, 5])
-    with cols[0]:
+    with cols[0], st.container(horizontal=True, gap="small"):
         st.badge(LABEL_NAMES[s.label], color=DRAFT_COLORS.get(s.label, "gray"), help=s.cue)
-        if s.behaviour:
-            label_badge(s.behaviour, s.confidence, help="The listening-behaviour scorer's label")
+        if s.behaviour and s.behaviour != "other":
+            label_badge(
+                s.behaviour, s.confidence, help="The listening-behaviour scorer's label, as in a rehearsal"
+            )
     cols[1].markdown(f"**S{s.index + 1}** {s.text}")
 
 st.subheader("What it shows it understands about them")

@@ -62,8 +62,8 @@ class Text:
 def _term(term: str) -> tuple[str, bool]:
     prefix = term.endswith("*")
     core = term[:-1] if prefix else term
-    if prefix:
-        return " ".join(_TOKEN.findall(core.lower())), True
+    if prefix:  # stemmed too, so that "double*" meets "doubled" and "doubling" (stem "doubl")
+        return " ".join(tokens(core)), True
     return " " + " ".join(tokens(core)) + " ", False
 
 
@@ -507,7 +507,7 @@ SMALL_TALK = _rx(
 )
 
 OPEN_STEM = _rx(
-    r"^\s*(what|how|why|who|tell me|walk me|help me understand|describe|which|in what way|talk me through|"
+    r"^\s*(what|how|why|who|where|tell me|walk me|help me understand|describe|which|in what way|talk me through|"
     r"i'?d love to "
     r"(hear|understand|learn)|i'?m curious)\b",
 )

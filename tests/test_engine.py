@@ -208,15 +208,62 @@ def test_an_accurate_summary_of_the_core_with_trust_gets_thats_right():
     assert set(d.state["understood"]) >= set(PERSONAS["maria-cfo"].core)
 
 
-def test_a_natural_summary_in_the_leaders_own_words_is_recognised():
-    e = _heard_the_core()
-    d = e.step(
-        "Let me check I have this right. The thing the board asks you about is margin: it fell from "
-        "eighteen to 13 percent even though revenue grew. For you a good year means no surprises in the "
-        "forecast. This year it's about taking four million in costs out and redoing the carrier contracts. "
-        "And the TMS project overran and lost you accounts at peak. Where am I off?",
-        label("reflect"),
-    )
+# Summaries as a leader might say them, in their own words (not the cards' paraphrases).
+NATURAL_SUMMARIES = {
+    "dev-coo": (
+        "Let me check I've got this. The grocery chains are your real customers and they fine you when "
+        "fill rate slips. Beef and packaging costs went up and you only recovered about half in price, so"
+        " margin's down. A good year is safe lines with zero recalls. And the sensor pilot cried wolf and"
+        " stopped line 3 twice. What am I missing?"
+    ),
+    "sofia-cmo": (
+        "So if I've got it right: the formulas are co-created with your tester community, which is why it"
+        " feels like their brand. Acquisition costs have doubled since targeting got worse. This year "
+        "it's Germany plus fewer customers from paid ads. And after the shop crashed on Black Friday your"
+        " team went to agencies and no-code tools. Is that it?"
+    ),
+    "marcus-vp-sales": (
+        "Let me play it back. Retention slipped because existing customers stopped expanding. You need to"
+        " hit the number with fewer reps because of the hiring freeze, so admin time is lost selling "
+        "time. The CEO looks at bookings against forecast every week plus win rate. And the CRM's "
+        "mandatory fields ate your reps' time and two good reps quit. Did I get that right?"
+    ),
+    "helen-ceo": (
+        "Let me try to describe your world. Fintech apps are pulling younger members away. Deposits are "
+        "leaving for higher rates, so margin is down and capital is tighter. Success is Lakeshore still "
+        "independent in ten years rather than merged. And the conversion weekend left members without "
+        "cash and you apologised at every branch. Where am I off?"
+    ),
+    "tom-claims": (
+        "So, to sum up: the insurtech apps promise payment in minutes, so customers ask why yours take "
+        "weeks. After the storms your combined ratio is over a hundred and leakage hurts. This year "
+        "simple claims have to go from twenty-one days to ten without overpaying. And the fraud scoring "
+        "tool flagged loyal customers, made the news, and you switched it off. Right?"
+    ),
+    "raj-gm": (
+        "Let me check I've got your world. The trade contractors are the customers who matter and they "
+        "need stock on the shelf. Sales are flat but shrink and write-offs ate the profit. Before spring "
+        "it's halving out-of-stocks and opening the pro desks. And the handhelds died before the end of a"
+        " shift, stores went back to paper, and head office blamed the stores. Is that fair?"
+    ),
+    "angela-cno": (
+        "Let me say it back. Your real competition is for nurses: agencies and the academic centre across"
+        " town poach them. Agency spending tripled and that's why you lost money. Success is nurses "
+        "staying, no mandatory doubles. And the EHR doubled charting so nurses chart after their shifts "
+        "unpaid. Is that right?"
+    ),
+    "maria-cfo": (
+        "Let me check: revenue's growing but margin has dropped from 18 to 13 on diesel and carrier "
+        "rates; you want no surprises, a forecast that holds; this year it's four million of cost out and"
+        " the carrier contracts; and the TMS went live at peak, overran, and cost two accounts. Fair?"
+    ),
+}
+
+
+@pytest.mark.parametrize("pid", sorted(NATURAL_SUMMARIES))
+def test_a_natural_summary_in_the_leaders_own_words_is_recognised(pid):
+    e = _heard_the_core(pid)
+    d = e.step(NATURAL_SUMMARIES[pid], label("reflect"))
     assert d.move == "thats_right", d.reasons
 
 

@@ -53,6 +53,8 @@ def review_markdown(review: DraftReview) -> str:
         out += ["", f"## How {r.reaction.name} would likely react", "", r.reaction.headline]
         if r.reaction.line:
             out += ["", f"> {r.reaction.line}"]
+        if r.reaction.note:
+            out += ["", r.reaction.note]
         moves = ", ".join(f"{_s(st.sentence)} {st.move} ({st.trust_delta:+.2f})" for st in r.reaction.steps)
         out += ["", f"Engine, sentence by sentence: {moves}."]
     if r.suggestions:

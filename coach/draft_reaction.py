@@ -70,6 +70,7 @@ class Reaction:
     trust_start: float
     trust_end: float
     steps: list[Step]
+    note: str = ""  # how to read a reaction that is neither warm nor cold
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -129,6 +130,12 @@ def likely_reaction(
         f"{first} {what} (sentence {head.sentence + 1}); trust {trust_start:.2f} -> {trust_end:.2f} "
         f"({'+' if change >= 0 else ''}{change:.2f}), mood {state.get('mood', '?')}."
     )
+    note = ""
+    if abs(change) < NOTABLE and worst.trust_delta > -NOTABLE:
+        note = (
+            f"No strong reaction either way. {first} has told you nothing yet that you could reflect back, so "
+            "a first message mostly earns the chance to talk; trust grows in the conversation itself."
+        )
     return Reaction(
         persona.id,
         persona.name,
@@ -140,4 +147,5 @@ def likely_reaction(
         trust_start,
         trust_end,
         steps,
+        note,
     )

@@ -125,6 +125,8 @@ if review.reaction:
     st.write(review.reaction.headline)
     if review.reaction.line:
         st.info(review.reaction.line, icon=":material/record_voice_over:")
+    if review.reaction.note:
+        st.caption(review.reaction.note)
     with st.expander("The engine, sentence by sentence"):
         for step in review.reaction.steps:
             st.markdown(

@@ -133,8 +133,8 @@ def likely_reaction(
     note = ""
     if abs(change) < NOTABLE and worst.trust_delta > -NOTABLE:
         note = (
-            f"No strong reaction either way. {first} has told you nothing yet that you could reflect back, so "
-            "a first message mostly earns the chance to talk; trust grows in the conversation itself."
+            f"No strong reaction either way. {first} has told you nothing yet that you could reflect back, "
+            "so a first message mostly earns the chance to talk; trust grows in the conversation itself."
         )
     return Reaction(
         persona.id,

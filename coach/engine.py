@@ -248,7 +248,7 @@ class Engine:
             return self._role_break(turn)
         if self._is_correction(raw, label, open_q):
             return self._correction(turn)
-        if self._is_reflection(raw, label, t):
+        if self._is_reflection(raw, label, t, asks_open=open_stem and raw.endswith("?")):
             return self._reflection(turn)
         if ASK.search(raw) and not (open_q and not LEADER_CENTRIC.search(raw)):
             return self._ask(turn)
@@ -271,9 +271,11 @@ class Engine:
             return not (open_q and raw.endswith("?"))
         return bool(WEAK_CORRECTION.search(raw)) and label == "inform"
 
-    def _is_reflection(self, raw: str, label: str, t: Text) -> bool:
-        if label == "reflect" or SUMMARY.search(raw):
+    def _is_reflection(self, raw: str, label: str, t: Text, asks_open: bool) -> bool:
+        if SUMMARY.search(raw):
             return True
+        if label == "reflect":  # unless it is plainly an open question about something not yet said
+            return not asks_open or any(touches(f, t) for f in self._revealed_facts())
         if _SO_QUESTION.search(raw) and raw.endswith("?"):
             return False
         if REFLECT_STEM.search(raw):
@@ -354,6 +356,12 @@ class Engine:
             ),
             areas[0] if areas else None,
         )
+        if area is None and open_q and not is_general(turn.text):
+            turn.move, turn.line = "deflect", self._pick("deflect", self.persona.lines("deflect"))
+            turn.reasons.append(
+                f"the question was not about {self.first_name}'s world; ask about the business"
+            )
+            return None
         if area is None:
             candidates = [f for f in self.persona.facts if f.id not in s["revealed"]] if open_q else []
         else:

@@ -112,7 +112,7 @@ def touches(fact: Fact, text: str | Text) -> bool:
 # -- the areas a question can be about ------------------------------------------------------
 VOCAB: dict[str, tuple[str, ...]] = {
     "competitors": (
-        "competit*",
+        "compet*",
         "rival*",
         "market share",
         "up against",
@@ -327,7 +327,11 @@ GENERAL_OPEN = (
     "missing",
     "what should i know",
     "what do i need to know",
-)
+    "frustrat*", "difficult*", "challeng*", "worr*", "concern*", "stress*", "problem*", "pain*", "struggl*",
+    "excit*", "opportunit*", "chang*", "trend*", "the business", "your business", "your job", "your role",
+    "your day", "your week", "your team", "your side", "from where you sit", "your perspective", "your view",
+    "see it", "see things", "most important", "priority", "surpris*", "hard", "tough", "on your plate",
+)  # fmt: skip
 
 
 def area_scores(persona: Persona, text: str | Text) -> dict[str, float]:
@@ -433,8 +437,7 @@ WEAK_CORRECTION = _rx(
 )
 
 PITCH = _rx(
-    r"\bwe should\b",
-    r"\bwe could\b",
+    r"\bwe (should|could)\b(?! (talk|chat|meet|discuss|catch up|start|begin|get together|spend|look at))",
     r"\byou should\b",
     r"\byou need to\b",
     r"\bi propose\b",
@@ -507,8 +510,8 @@ SMALL_TALK = _rx(
 )
 
 OPEN_STEM = _rx(
-    r"^\s*(what|how|why|who|where|tell me|walk me|help me understand|describe|which|in what way|talk me through|"
-    r"i'?d love to "
+    r"^\s*(what|how|why|who|where|tell me|walk me|help me understand|describe|which|in what way|"
+    r"talk me through|i'?d love to "
     r"(hear|understand|learn)|i'?m curious)\b",
 )
 

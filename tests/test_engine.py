@@ -428,3 +428,17 @@ def test_asking_for_help_to_understand_earns_trust_once():
 )
 def test_natural_openers_whatever_the_scorers_label(text, lab, move):
     assert _engine("raj-gm").step(text, label(lab)).move == move
+
+
+@pytest.mark.parametrize(
+    "text, lab, move",
+    [
+        ("So what does success look like for you?", "reflect", "reveal"),  # a question, whatever the label
+        ("We should talk about your priorities. What are they?", "question_open", "reveal"),
+        ("We should put your reporting on our new platform.", "inform", "react_pitch"),
+        ("What do you think about AI?", "question_open", "deflect"),
+    ],
+)
+def test_labels_are_weighed_against_the_words(text, lab, move):
+    d = _engine().step(text, label(lab))
+    assert d.move == move, d.reasons

@@ -31,6 +31,7 @@ from typing import Any
 from coach.behaviours import Labelled
 from coach.errors import InputError
 from coach.matching import (
+    ACKNOWLEDGE,
     ASK,
     HUMILITY,
     LEADER_CENTRIC,
@@ -115,6 +116,9 @@ MAX_ASKS = 2  # the playbook: one or two concrete asks
 
 _SO_QUESTION = re.compile(
     r"^\s*(so|and|okay|ok|right),?\s+(what|how|why|who|which|when|where|tell|walk)\b", re.I
+)
+_THANKS_FOR = re.compile(
+    r"\b(thanks|thank you) for (making|taking|your|the|meeting|seeing|having|letting)", re.I
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _POLITE_OPEN = re.compile(
@@ -254,13 +258,15 @@ class Engine:
             return self._ask(turn)
         if PITCH.search(raw) and (not question or LEADER_CENTRIC.search(raw)):
             return self._pitch(turn)
-        chat = label == "other" or bool(SMALL_TALK.search(raw))
+        chat = bool(SMALL_TALK.search(raw)) and (not ACKNOWLEDGE.search(raw) or bool(_THANKS_FOR.search(raw)))
         if chat and not ranked_areas(self.persona, t) and not is_general(t):
             return self._small_talk(turn)
         if question:
             return self._question(turn, open_q)
         if chat:
             return self._small_talk(turn)
+        if label == "other" or (ACKNOWLEDGE.search(raw) and len(t.stems) <= 8):
+            return self._acknowledged(turn)
         return self._inform(turn)
 
     @staticmethod
@@ -331,6 +337,10 @@ class Engine:
         else:
             turn.move, turn.line = "move_on", self._pick("move_on", self.persona.lines("move_on"))
             self._spend_patience(turn, "small_talk", "more small talk than they have time for")
+
+    def _acknowledged(self, turn: _Turn) -> None:
+        """'I see', 'makes sense': the leader is listening; they carry on, nothing gained or lost."""
+        turn.move, turn.line = "listen", self._pick("inform", self.persona.lines("inform"))
 
     def _inform(self, turn: _Turn) -> None:
         if self._s["thats_right"]:

@@ -509,6 +509,12 @@ SMALL_TALK = _rx(
     r"\b(weekend|weather|holiday|vacation|kids|the game|coffee)\b",
 )
 
+ACKNOWLEDGE = _rx(
+    r"^\s*(i see|ok(ay)?|right|got it|makes sense|that makes sense|interesting|understood|sure|yes|yeah|"
+    r"mm+|hm+|wow|fair enough|of course|true|ah|oh|uh-huh|i hear you|thanks|thank you|cheers|appreciate it|"
+    r"that's (helpful|useful|interesting|fair))\b",
+)
+
 OPEN_STEM = _rx(
     r"^\s*(what|how|why|who|where|tell me|walk me|help me understand|describe|which|in what way|"
     r"talk me through|i'?d love to "

@@ -442,3 +442,19 @@ def test_natural_openers_whatever_the_scorers_label(text, lab, move):
 def test_labels_are_weighed_against_the_words(text, lab, move):
     d = _engine().step(text, label(lab))
     assert d.move == move, d.reasons
+
+
+@pytest.mark.parametrize(
+    "text, lab, move, costs",
+    [
+        ("I see, that makes sense.", "other", "listen", False),
+        ("Okay.", "other", "listen", False),
+        ("Thanks, that's really helpful.", "other", "listen", False),
+        ("Good morning, thanks for making time.", "other", "smalltalk", False),
+        ("Our team shipped the new billing module last week.", "inform", "listen", True),
+    ],
+)
+def test_acknowledging_is_not_small_talk_and_costs_nothing(text, lab, move, costs):
+    d = _engine().step(text, label(lab))
+    assert d.move == move
+    assert (d.trust_delta < 0) is costs

@@ -450,7 +450,9 @@ class Engine:
         )
         if nxt is None:
             return
-        turn.line += " " + self._pick(f"reveal:{nxt.id}", nxt.reveal)
+        bridge = self._pick("volunteer", self.persona.lines("volunteer"))
+        line = self._pick(f"reveal:{nxt.id}", nxt.reveal)
+        turn.line += f" {bridge} {line[:1].lower() + line[1:] if bridge.endswith(',') else line}"
         turn.facts.append(nxt)
         s["revealed"].append(nxt.id)
         turn.reasons.append(f"{self.first_name} is at ease and went on to {nxt.topic} unasked")

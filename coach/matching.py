@@ -477,9 +477,9 @@ ASK = _rx(
     r"\bmy (one |first |second |main |big )?ask\b",
     r"\bi'?m asking\b",
     r"\bwould you be (willing|open)\b",
-    r"\bcould you (commit|agree|give|sponsor|join|fund|back|support|protect|make|help us|help my)\b",
-    r"\bcan you (commit|agree|give|sponsor|join|fund|back|support|protect|make|help us|help my)\b",
-    r"\bwill you (commit|agree|give|sponsor|join|fund|back|support|protect)\b",
+    r"\b(could|can|would|will) you (commit|agree|give|sponsor|join|fund|back|support|protect|make|help us|"
+    r"help my|approve|champion|let us|let me|introduce|free up|allocate|lend|put your name)\b",
+    r"\bi'?d (like|love) to (pilot|try|run|propose|suggest|get your (support|backing|sign-off))\b",
     r"\bcan i ask (you )?(for|that)\b",
     r"\bone thing i need\b",
     r"\btwo things i need\b",

@@ -80,6 +80,7 @@ OPTIONAL_REACTIONS = (
     "repeat",
     "move_on",
     "reflect_vague",
+    "volunteer",
 )
 # Placeholders a reaction line may use.
 REACTION_PLACEHOLDERS = {"partial_summary": {"missing"}, "guarded": {"topic"}, "repeat": {"topic"}}
@@ -206,6 +207,7 @@ class Reactions(BaseModel):
     repeat: Lines = Field(default_factory=list)
     move_on: Lines = Field(default_factory=list)
     reflect_vague: Lines = Field(default_factory=list)
+    volunteer: Lines = Field(default_factory=list)
 
     @field_validator("*", mode="before")
     @classmethod

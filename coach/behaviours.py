@@ -1,10 +1,14 @@
 """The utterance classifier: one listening-behaviour label per leader utterance, with evidence.
 
-PROVISIONAL: a small rule set so that the rest of the package can be built against the API below.
-The measured, learned classifier replaces the internals; the API stays:
-
     classify(utterance, context="") -> Labelled
     classify_batch([(utterance, context), ...]) -> list[Labelled]
+
+A learned model (coach/classifier.py, artifact in coach/assets/behaviours/, trained by
+``python -m evals.train_behaviours``) reads frozen MiniLM embeddings of the utterance and of the
+counterpart's preceding turn plus named lexical cues (coach/features.py). No language model, no network.
+The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part
+of the counterpart's words that was paraphrased or contradicted. Its agreement with human labels is
+measured by ``python -m evals.behaviours`` (see evals/data/README.md).
 """
 
 from __future__ import annotations
@@ -13,7 +17,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from coach import features as F
+from coach.classifier import Network
+from coach.errors import InputError
+
 LABELS = ("reflect", "question_open", "question_closed", "inform", "correct", "other")
+QUOTE_CHARS = 200
+# A leading question that argues ("Don't you think...", "Wouldn't you agree...") is `correct` by the product's
+# definition, while counselling coders file it under questions; the cue adds this much to its logit.
+LEADING_BIAS = 3.0
 
 
 @dataclass(frozen=True)
@@ -37,27 +51,162 @@ class Labelled:
         }
 
 
-_OPEN = re.compile(r"^\s*(what|how|why|tell me|walk me|help me understand|describe|which)\b", re.I)
-_CLOSED = re.compile(r"^\s*(is|are|do|does|did|can|could|would|will|have|has|should)\b", re.I)
-_CORRECT = re.compile(r"\b(actually|that's not|that is not|you're wrong|push back|don't you think|i disagree)\b", re.I)
-_REFLECT = re.compile(r"^\s*(so you|it sounds like|what i'm hearing|you're saying|if i understand)", re.I)
-_OTHER = re.compile(r"^\s*(thanks|thank you|great to|nice to|good morning|hi|hello)\b", re.I)
-
-
 def classify(utterance: str, context: str = "") -> Labelled:
-    text = (utterance or "").strip()
-    if _CORRECT.search(text):
-        return Labelled("correct", 0.6, Evidence("contradiction marker", context[:200] or None))
-    if _REFLECT.search(text):
-        return Labelled("reflect", 0.6, Evidence("reflective stem", context[:200] or None))
-    if _OPEN.search(text):
-        return Labelled("question_open", 0.6, Evidence("open question word"))
-    if text.endswith("?") or _CLOSED.search(text):
-        return Labelled("question_closed", 0.5, Evidence("yes/no question"))
-    if _OTHER.search(text) or len(text.split()) < 3:
-        return Labelled("other", 0.5, Evidence("rapport or logistics"))
-    return Labelled("inform", 0.4, Evidence("statement"))
+    """Label one leader utterance given the counterpart's preceding turn."""
+    return classify_batch([(utterance, context)])[0]
 
 
 def classify_batch(pairs: Sequence[tuple[str, str]]) -> list[Labelled]:
-    return [classify(u, c) for u, c in pairs]
+    """Label many utterances at once (embeddings are computed in batches; much faster per item)."""
+    clean_pairs = [_check(u, c, i) for i, (u, c) in enumerate(pairs)]
+    out: list[Labelled | None] = [None] * len(clean_pairs)
+    todo = [i for i, (u, _) in enumerate(clean_pairs) if _is_blank(u)]
+    for i in todo:
+        out[i] = Labelled("other", 1.0, Evidence("empty utterance: nothing was said"), {"other": 1.0})
+    live = [i for i, (u, _) in enumerate(clean_pairs) if not _is_blank(u)]
+    if live:
+        sub = [clean_pairs[i] for i in live]
+        probs = _predict(sub)
+        for i, (u, c), p in zip(live, sub, probs, strict=True):
+            label = LABELS[int(np.argmax(p))]
+            out[i] = Labelled(
+                label,
+                float(p.max()),
+                explain(label, u, c),
+                {k: float(v) for k, v in zip(LABELS, p, strict=True)},
+            )
+    return [o for o in out if o is not None]
+
+
+def _check(utterance: object, context: object, index: int) -> tuple[str, str]:
+    if utterance is None:
+        utterance = ""
+    if context is None:
+        context = ""
+    if not isinstance(utterance, str) or not isinstance(context, str):
+        raise InputError(
+            f"item {index}: utterance and context must be text, got {type(utterance).__name__} and "
+            f"{type(context).__name__}. Pass (utterance, context) string pairs."
+        )
+    return utterance, context
+
+
+def _is_blank(text: str) -> bool:
+    return not F.clean(text)
+
+
+def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
+    from coach.classifier import shipped_network
+    from coach.embeddings import local_encoder
+
+    net = shipped_network()
+    texts = [F.embed_texts(u, c) for u, c in pairs]
+    # Utterances and distinct contexts go through the encoder together: one call, less padding waste.
+    ctx_index: dict[str, int] = {}
+    for _, c in texts:
+        ctx_index.setdefault(c, len(ctx_index))
+    emb = local_encoder().encode([u for u, _ in texts] + list(ctx_index))
+    emb_u = emb[: len(texts)]
+    emb_c = emb[len(texts) :][[ctx_index[c] for _, c in texts]]
+    return scores(net, F.feature_matrix(pairs, emb_u, emb_c))
+
+
+def scores(net: Network, x: np.ndarray) -> np.ndarray:
+    """Class probabilities: the network's logits plus the documented rule prior, softmaxed."""
+    z = net.logits(x)
+    leading = x[:, -len(F.CUE_NAMES) + F.CUE_NAMES.index("leading_question")]
+    z[:, LABELS.index("correct")] += LEADING_BIAS * leading
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# ---- evidence -----------------------------------------------------------------------------------------
+
+_OPEN_WORD = re.compile(r"^\W*(what|how|why|where|when|who|which)\b", re.I)
+_AUX_WORD = re.compile(
+    r"^\W*(is|are|was|were|do|does|did|can|could|would|will|have|has|should|shall|may|any|isn't|don't)\b",
+    re.I,
+)
+
+
+def _match(pattern: re.Pattern[str], text: str) -> str | None:
+    m = pattern.search(text.lower())
+    return text[m.start() : m.end()].strip(" ,") if m else None
+
+
+def _quote(text: str) -> str:
+    text = F.clean(text)
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 3].rstrip() + "..."
+
+
+def _last_sentence(text: str) -> str:
+    sents = F.sentences(F.clean(text))
+    return sents[-1] if sents else F.clean(text)
+
+
+def explain(label: str, utterance: str, context: str) -> Evidence:
+    """The cue behind ``label`` and, for reflect/correct, the counterpart's words it answers."""
+    u = F.clean(utterance)[: F.LEXICAL_CHARS]
+    low = u.lower()
+    last = _last_sentence(u)
+    if label in ("reflect", "correct"):
+        span, overlap = F.best_context_span(u, context)
+        quoted = _quote(span or _last_sentence(context)) if F.clean(context) else None
+        shared = sorted(F.content_stems(u) & F.content_stems(span or ""))
+        if label == "reflect":
+            stem = _match(F.REFLECT_STEMS, u) if F.REFLECT_STEMS.search(low) else None
+            if stem and stem.lower() not in ("your", "you're", "you've", "for you", "you want", "you need"):
+                cue = f"'{stem}' - a reflective stem"
+            elif quoted and overlap > 0:
+                cue = (
+                    f"paraphrases: '{quoted}'"
+                    if len(shared) < 2
+                    else f"paraphrases '{quoted}' (shares: {', '.join(shared[:4])})"
+                )
+            else:
+                cue = "describes the counterpart's situation back to them in new words"
+            if u.endswith("?"):
+                cue += "; a reflection phrased as a question"
+            return Evidence(cue, quoted)
+        lead = _match(F.LEADING, u)
+        marker = _match(F.CONTRA, u)
+        if lead:
+            cue = f"'{lead}' - a leading question that argues"
+        elif marker:
+            cue = f"'{marker}' - contradicts the counterpart"
+        elif u.endswith("?"):
+            cue = "a question that argues against what was said"
+        else:
+            cue = "states the opposite of what the counterpart said"
+        return Evidence(cue, quoted)
+    if label == "question_open":
+        stem = _match(F.OPEN_STEMS, last) or _match(F.OPEN_STEMS, u)
+        word = _match(_OPEN_WORD, last)
+        if stem:
+            return Evidence(f"'{stem}' - an open invitation to say more")
+        if word:
+            return Evidence(f"opens with '{word}' - an open question")
+        return Evidence("an open question: it cannot be answered yes or no")
+    if label == "question_closed":
+        word = _match(_AUX_WORD, last)
+        if word:
+            return Evidence(f"opens with '{word}' - a yes/no or short-answer question")
+        return Evidence("a closed question: it asks for yes/no or one fact")
+    if label == "inform":
+        ask = _match(F.ASK, u)
+        pitch = _match(F.PITCH, u)
+        if ask:
+            return Evidence(f"'{ask}' - a request, stated as information")
+        if pitch:
+            return Evidence(f"'{pitch}' - telling, advising or pitching")
+        return Evidence("gives information or explains")
+    thanks = _match(F.THANKS, u)
+    logistics = _match(F.LOGISTICS, u)
+    if thanks:
+        return Evidence(f"'{thanks}' - thanks or rapport")
+    if logistics:
+        return Evidence(f"'{logistics}' - logistics")
+    if len(F.words(u)) <= 3:
+        return Evidence("a short acknowledgement")
+    return Evidence("small talk, rapport or logistics")

@@ -1,0 +1,87 @@
+"""Speed of the behaviour scorer: model load, single-turn latency, batch throughput, artifact size.
+
+    .venv/bin/python -m bench.behaviours
+
+Targets (issue): one turn p95 <= 30 ms; a batch >= 300 utterances/s on 2 cores.
+Utterances come from the project's own business set (evals/data/), cycled to ~1000 items.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = [REPO / "evals" / "data" / "business_train.csv", REPO / "evals" / "data" / "business_test.csv"]
+
+
+def _pairs() -> list[tuple[str, str]]:
+    out = []
+    for path in DATA:
+        with path.open(newline="", encoding="utf-8") as fh:
+            out += [(r["utterance"], r["context"]) for r in csv.DictReader(fh)]
+    return out
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; load average {load:.2f}"
+
+
+def main() -> None:
+    print(f"machine: {_machine()}")
+    start = time.perf_counter()
+    from coach.behaviours import classify, classify_batch
+    from coach.classifier import ASSET_DIR, shipped_network
+    from coach.embeddings import local_encoder
+
+    local_encoder()
+    shipped_network()
+    print(f"model load (encoder + classifier): {1000 * (time.perf_counter() - start):.0f} ms")
+    size = sum(f.stat().st_size for f in ASSET_DIR.iterdir())
+    print(f"artifact size: {size / 1024:.0f} KiB ({', '.join(f.name for f in sorted(ASSET_DIR.iterdir()))})")
+
+    pairs = _pairs()
+    for u, c in pairs[:10]:
+        classify(u, c)  # warm-up
+    lat = []
+    for i in range(200):
+        u, c = pairs[i % len(pairs)]
+        t = time.perf_counter()
+        classify(u, c)
+        lat.append(1000 * (time.perf_counter() - t))
+    p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
+    print(
+        f"single turn (warm, 200 calls): p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+        f"mean {statistics.mean(lat):.1f} ms"
+        f"  [target p95 <= 30 ms: {'met' if p95 <= 30 else 'MISSED'}]"
+    )
+
+    # Every context made distinct: the scorer's de-duplication of repeated contexts must not flatter it.
+    batch = [(u, f"{c} (#{i})") for i, (u, c) in enumerate((pairs * (1000 // len(pairs) + 1))[:1000])]
+    t = time.perf_counter()
+    classify_batch(batch)
+    secs = time.perf_counter() - t
+    rate = len(batch) / secs
+    print(
+        f"batch: {len(batch)} utterances in {secs:.2f} s = {rate:.0f} utterances/s"
+        f"  [target >= 300/s: {'met' if rate >= 300 else 'MISSED'}]"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""``coach score FILE [--json]``: label utterances from a CSV, or build a transcript's scorecard."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import click
+
+from coach.cli.base import echo_json, main
+from coach.errors import InputError
+
+CSV_COLUMNS = ("id", "context", "utterance")
+
+
+def read_utterance_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV with id, context, utterance; a missing column is an InputError naming it."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh, strict=True)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in CSV_COLUMNS if c not in header]
+            if missing:
+                raise InputError(
+                    f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
+                    f"The CSV needs a header row with {', '.join(CSV_COLUMNS)}."
+                )
+            reader.fieldnames = header
+            rows = []
+            for n, row in enumerate(reader, start=2):
+                if None in row:
+                    raise InputError(
+                        f"{path}: line {n} has more fields than the header; quote fields with commas."
+                    )
+                if any(v is None for v in row.values()):
+                    raise InputError(
+                        f"{path}: line {n} has fewer fields than the header; give id, context, utterance."
+                    )
+                rows.append({c: row.get(c) or "" for c in CSV_COLUMNS})
+            return rows
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text. Save the CSV as UTF-8.") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc}). Check the quoting.") from None
+
+
+def _is_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    if path.suffix.lower() == ".csv":
+        return False
+    head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
+    return head.startswith("{")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def score(file: Path, as_json: bool) -> None:
+    """Score FILE: a CSV (id,context,utterance) gives a label per row; a transcript JSON, its scorecard."""
+    if not file.exists():
+        raise InputError(f"{file}: no such file. Give a CSV (id,context,utterance) or a transcript JSON.")
+    if _is_json(file):
+        _score_transcript(file, as_json)
+    else:
+        _score_csv(file, as_json)
+
+
+def _score_csv(path: Path, as_json: bool) -> None:
+    from coach.behaviours import classify_batch
+
+    rows = read_utterance_csv(path)
+    labelled = classify_batch([(r["utterance"], r["context"]) for r in rows])
+    for row, lab in zip(rows, labelled, strict=True):
+        if as_json:
+            echo_json({"id": row["id"], **lab.to_dict()})
+        else:
+            quoted = f' | quoted: "{lab.evidence.quoted}"' if lab.evidence.quoted else ""
+            click.echo(f"{row['id']}\t{lab.label}\t{lab.confidence:.2f}\t{lab.evidence.cue}{quoted}")
+
+
+def _score_transcript(path: Path, as_json: bool) -> None:
+    from coach.scorecard import build_scorecard
+    from coach.transcript import Transcript
+
+    card = build_scorecard(Transcript.load(path))
+    if as_json:
+        click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Scorecard: {card.persona} ({len(card.turns)} leader turns)")
+    for m in card.measures:
+        click.echo(f"- {m.name}: {m.display} [{m.verdict}]")
+        click.echo(f"    criterion: {m.criterion}  benchmark: {m.benchmark}")
+        if m.evidence_turns:
+            click.echo(f"    evidence turns: {', '.join(str(t) for t in m.evidence_turns)}")
+        for q in m.quotes:
+            click.echo(f'    "{q}"')
+    click.echo("Turns:")
+    for t in card.turns:
+        click.echo(f"  [{t.turn}] {t.label} ({t.confidence:.2f}) - {t.cue}: {t.text[:100]}")

@@ -1,0 +1,358 @@
+"""Features of one (utterance, context) pair for the behaviour classifier.
+
+Two parts, concatenated by :func:`feature_matrix`:
+
+* sentence embeddings (frozen MiniLM) of the leader's utterance and of the counterpart's preceding
+  turn, and their cosine similarity;
+* a small set of lexical cues (question marks, first words, wh-words, contradiction and leading-question
+  markers, "you"-stems, reflective stems, overlap with the counterpart's content words, length, style).
+
+The lexical cues are named (:data:`CUE_NAMES`) so the evidence shown to the user can cite them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+# How much of each text the embedding sees: long monologues add latency but little signal.
+UTTERANCE_CHARS = 1000
+CONTEXT_CHARS = 400
+# Lexical features read at most this much (a 50,000-character paste must stay fast).
+LEXICAL_CHARS = 4000
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+STOPWORDS = frozenset(
+    """a an the and or but if then so to of in on at by for with from as is are was were be been being am
+    i me my mine we us our ours you your yours he him his she her they them their it its this that these those
+    do does did doing have has had having will would can could should shall may might must not no yes
+    there here what which who whom whose when where why how all any each some such than too very just also
+    only own same about into over under again further once more most other up down out off s t don
+    uh um oh yeah okay ok well like know think mean really right get got go going gonna thing things
+    lot bit kind sort way yes actually something anything one""".split()
+)
+
+WH = ("what", "how", "why", "where", "when", "who", "which", "whom", "whose")
+AUX = (
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "would",
+    "will",
+    "have",
+    "has",
+    "had",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "am",
+    "isn't",
+    "aren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "wouldn't",
+    "can't",
+    "couldn't",
+    "shouldn't",
+    "haven't",
+    "hasn't",
+    "any",
+    "anything",
+    "ok",
+    "okay",
+)
+OPEN_STEMS = re.compile(
+    r"^(tell me|walk me|talk me|take me|help me (understand|see|get)|describe|explain|say more|"
+    r"i'?m curious|i wonder|could you (tell|walk|talk|describe|explain|help)|"
+    r"can you (tell|walk|talk|describe|"
+    r"explain|help)|would you (tell|walk|talk|describe|explain))\b"
+)
+LEADING = re.compile(
+    r"\b(don'?t you (think|agree|feel|see)|wouldn'?t you (agree|say)|isn'?t it (true|obvious|clear)|"
+    r"surely|shouldn'?t (we|you)|aren'?t you|can'?t you see|wouldn'?t it be|doesn'?t it make sense|"
+    r"why (wouldn'?t|don'?t|won'?t|can'?t) (you|we)|haven'?t you|you do realise|you do realize|"
+    r"is(n'?t)? that (just|really)|how can you (say|think|claim)|you can'?t (really|seriously))\b"
+)
+CONTRA = re.compile(
+    r"\b(actually|in fact|to be fair|not quite|not really|not exactly|that'?s not|that is not|that isn'?t|"
+    r"isn'?t (right|true|accurate|the case|fair)|disagree|push back|pushback|challenge that|respectfully|"
+    r"with (all due )?respect|i'?m not sure (that'?s|that is|i agree)|"
+    r"i don'?t (think|agree|buy|see) (that|it)|"
+    r"the reality is|the truth is|the data (says|shows)|the numbers (say|show)|wrong|mistaken|incorrect|"
+    r"that'?s (unfair|not fair|a myth|overstated|exaggerated|an exaggeration|not what)|"
+    r"i'?d (question|argue|counter|dispute|gently)|let me correct|to correct|on the contrary|"
+    r"that'?s on (you|your)|it'?s not (our|my|the team'?s|it'?s) fault|not our fault|blame|"
+    r"misconception|misunderstanding|misread|you'?re missing|you'?ve got (it|that) wrong|no,|nope|"
+    r"says otherwise|(say|says|show|shows|suggest|suggests|tell|tells) (otherwise|the opposite)|"
+    r"see it differently|not convinced|"
+    r"(isn'?t|is not|aren'?t|wasn'?t|not) (the|really the) (issue|problem|reason|cause)|"
+    r"that'?s one (reading|way|view)|"
+    r"(it|they|that) (didn'?t|doesn'?t|don'?t|wasn'?t|weren'?t|isn'?t|aren'?t)\b(?! you)|"
+    r"(we|it|they) (do|did|can|does),? (though|actually)|i'?m afraid|far from|overstat\w*|optimistic)\b"
+)
+CONTRAST = re.compile(
+    r"\b(but|though|although|however|otherwise|instead|rather|whereas|yet|only|still|except)\b"
+)
+ABSOLUTE = re.compile(
+    r"\b(always|never|nobody|no one|everyone|everybody|every|all|just|obviously|clearly|nothing|completely|"
+    r"totally|basically|dead|useless|waste|fault|blame|only|impossible|can'?t|won'?t|"
+    r"don'?t need|should just)\b"
+)
+REQUEST = re.compile(
+    r"^(can|could|would|will) you|^(tell|explain|walk|show|give|send) me|"
+    r"^(what|how|why|where|when|which|who)\b|"
+    r"\?\s*$"
+)
+REFLECT_STEMS = re.compile(
+    r"^(so,? (you|it|what|your|the|for|if|that)|it sounds like|sounds like|it seems like|seems like|"
+    r"what i'?m hearing|i'?m hearing|i hear|you'?re saying|you'?re telling me|if i understand|"
+    r"if i'?m hearing|let me (make sure|play|check|see if|sum|repeat|reflect)|in other words|"
+    r"correct me if|so what you|you feel|you'?re feeling|you'?re worried|you'?re concerned|"
+    r"it'?s like|for you|you want|you'?d like|you need|you'?ve|you'?re|your)"
+)
+SUMMARY = re.compile(
+    r"\b(so far|to sum up|summari[sz]e|if i'?ve got|play (it|that) back|recap|let me see if)\b"
+)
+THANKS = re.compile(
+    r"\b(thanks|thank you|appreciate|grateful|good (morning|afternoon|evening)|hello|hi|hey|welcome|"
+    r"nice to|great to|good to (see|meet)|bye|goodbye|see you|cheers|congrat\w*|take care|enjoy|sorry|"
+    r"apolog\w+|no problem|no worries|pleasure)\b"
+)
+LOGISTICS = re.compile(
+    r"\b(calendar|invite|schedule|reschedule|minutes|agenda|slot|dial|call back|zoom|teams|room|"
+    r"next (week|meeting|time)|coffee|lunch|running late|hard stop|follow[- ]up|send (you|over|it))\b"
+)
+PITCH = re.compile(
+    r"\b(we (built|can|could|should|will|have|'?ve|'?ll|propose|recommend)|our (platform|team|roadmap|plan|"
+    r"solution|tool)|i (recommend|suggest|propose|'?d suggest|'?d recommend|think we should)|you should|"
+    r"you (need|have) to|let'?s|the plan is|the answer is|the fix is|what we need|the best|"
+    r"will (save|cut|reduce|increase|improve|deliver)|roi|return on)\b"
+)
+ASK = re.compile(
+    r"\b(i'?d like (us|you) to|could we agree|can we agree|would you be willing|i need (you|your|us)|"
+    r"i'?m asking|my ask|will you|could you (commit|sponsor|approve|give|free|lend)|can i ask (you|for))\b"
+)
+ACK = re.compile(r"^(ok(ay)?|right|sure|yes|yeah|yep|uh[- ]huh|mm+|hmm+|got it|i see|great|good|cool|fine)\b")
+SECOND = re.compile(r"\b(you|your|you'?re|you'?ve|you'?d|you'?ll|yours|yourself)\b")
+FIRST = re.compile(r"\b(i|i'?m|i'?ve|i'?d|i'?ll|me|my|we|we'?re|we'?ve|our|us)\b")
+NEGATION = re.compile(r"\b(not|no|never|n'?t|don'?t|doesn'?t|isn'?t|aren'?t|wasn'?t|won'?t|can'?t|nothing)\b")
+FEELING = re.compile(
+    r"\b(feel|feeling|frustrat\w*|worr\w*|concern\w*|anxious|stress\w*|tired|pressure|scared|afraid|"
+    r"upset|angry|disappoint\w*|hope|want|need|important|matters?|care)\b"
+)
+DISFLUENCY = re.compile(r"\b(uh|um|uhm|er|hmm)\b")
+CONTEXT_QUESTION = re.compile(r"\?\s*$")
+
+CUE_NAMES: tuple[str, ...] = (
+    "ends_with_question_mark",
+    "has_question_mark",
+    "question_marks_log",
+    "last_sentence_question",
+    "starts_wh",
+    "last_sentence_starts_wh",
+    "wh_anywhere",
+    "starts_aux",
+    "last_sentence_starts_aux",
+    "open_stem",
+    "tag_question",
+    "leading_question",
+    "contradiction_marker",
+    "contradiction_count_log",
+    "starts_but",
+    "negation_log",
+    "reflective_stem",
+    "summary_marker",
+    "starts_you",
+    "second_person_log",
+    "first_person_log",
+    "thanks_or_greeting",
+    "logistics",
+    "pitch_or_advice",
+    "concrete_ask",
+    "acknowledgement",
+    "feeling_words",
+    "overlap_of_utterance",
+    "overlap_of_context",
+    "best_sentence_overlap",
+    "shared_numbers",
+    "has_number",
+    "words_log",
+    "sentences_log",
+    "context_words_log",
+    "context_empty",
+    "context_is_question",
+    "has_uppercase",
+    "has_punctuation",
+    "disfluency",
+    "very_short",
+    "new_numbers",
+    "contrast_words_log",
+    "context_absolute",
+    "context_negation",
+    "polarity_flip",
+    "you_perspective",
+    "context_is_request",
+)
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace; tolerate None."""
+    return " ".join((text or "").split())
+
+
+def embed_texts(utterance: str, context: str) -> tuple[str, str]:
+    """The strings the embedding model sees (bounded so that latency is bounded)."""
+    u = clean(utterance)[:UTTERANCE_CHARS] or " "
+    c = clean(context)
+    c = c[-CONTEXT_CHARS:] if c else " "
+    return u, c
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to match 'margins'/'margin', 'hiring'/'hire'."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)][:6]
+    return word[:6]
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT_SPLIT.split(text) if s.strip()]
+
+
+@lru_cache(maxsize=4096)
+def _context_parts(context: str) -> tuple[frozenset[str], tuple[tuple[str, frozenset[str]], ...]]:
+    sents = sentences(context) or ([context] if context else [])
+    return frozenset(content_stems(context)), tuple((s, frozenset(content_stems(s))) for s in sents)
+
+
+def best_context_span(utterance: str, context: str) -> tuple[str | None, float]:
+    """The counterpart sentence sharing most content words with the utterance, and that share."""
+    context = clean(context)[-LEXICAL_CHARS:]
+    if not context:
+        return None, 0.0
+    u = content_stems(clean(utterance)[:LEXICAL_CHARS])
+    _, parts = _context_parts(context)
+    best, score = None, 0.0
+    for sent, stems in parts:
+        if not stems:
+            continue
+        s = len(u & stems) / math.sqrt(len(stems) * max(len(u), 1))
+        if s > score:
+            best, score = sent, s
+    return best, score
+
+
+def lexical_features(utterance: str, context: str) -> np.ndarray:
+    """The named lexical cues (:data:`CUE_NAMES`) as a float32 vector."""
+    raw = clean(utterance)[:LEXICAL_CHARS]
+    ctx = clean(context)[-LEXICAL_CHARS:]
+    low = raw.lower()
+    toks = words(low)
+    sents = sentences(raw) or [raw]
+    last = sents[-1].lower()
+    last_toks = words(last)
+    first = toks[0] if toks else ""
+    u_stems = content_stems(raw)
+    c_stems, c_parts = _context_parts(ctx) if ctx else (frozenset(), ())
+    shared = u_stems & c_stems
+    best = 0.0
+    for _, stems in c_parts:
+        if stems and u_stems:
+            best = max(best, len(u_stems & stems) / math.sqrt(len(stems) * len(u_stems)))
+    nums_u = set(re.findall(r"\d+(?:\.\d+)?", raw))
+    nums_c = set(re.findall(r"\d+(?:\.\d+)?", ctx))
+    n_contra = len(CONTRA.findall(low))
+    ctx_low = ctx.lower()
+    n_you, n_me = len(SECOND.findall(low)), len(FIRST.findall(low))
+    values = {
+        "ends_with_question_mark": float(raw.rstrip().endswith("?")),
+        "has_question_mark": float("?" in raw),
+        "question_marks_log": math.log1p(raw.count("?")),
+        "last_sentence_question": float(last.rstrip().endswith("?")),
+        "starts_wh": float(first in WH),
+        "last_sentence_starts_wh": float(bool(last_toks) and last_toks[0] in WH),
+        "wh_anywhere": float(any(t in WH for t in last_toks)),
+        "starts_aux": float(first in AUX),
+        "last_sentence_starts_aux": float(bool(last_toks) and last_toks[0] in AUX),
+        "open_stem": float(bool(OPEN_STEMS.search(low)) or bool(OPEN_STEMS.search(last))),
+        "tag_question": float(
+            bool(
+                re.search(
+                    r"(, (right|correct|yes|no|true)|(is|was|do|does|did|are|wo|ca|would|should)n'?t "
+                    r"(it|you|we|they|that|he|she))\?\s*$",
+                    low,
+                )
+            )
+        ),
+        "leading_question": float(bool(LEADING.search(low))),
+        "contradiction_marker": float(n_contra > 0),
+        "contradiction_count_log": math.log1p(n_contra),
+        "starts_but": float(first in ("but", "however", "although", "though", "no", "nope")),
+        "negation_log": math.log1p(len(NEGATION.findall(low))),
+        "reflective_stem": float(bool(REFLECT_STEMS.search(low))),
+        "summary_marker": float(bool(SUMMARY.search(low))),
+        "starts_you": float(first in ("you", "your", "you're", "you've", "you'd", "you'll")),
+        "second_person_log": math.log1p(len(SECOND.findall(low))),
+        "first_person_log": math.log1p(len(FIRST.findall(low))),
+        "thanks_or_greeting": float(bool(THANKS.search(low))),
+        "logistics": float(bool(LOGISTICS.search(low))),
+        "pitch_or_advice": float(bool(PITCH.search(low))),
+        "concrete_ask": float(bool(ASK.search(low))),
+        "acknowledgement": float(bool(ACK.search(low))),
+        "feeling_words": math.log1p(len(FEELING.findall(low))),
+        "overlap_of_utterance": len(shared) / max(len(u_stems), 1),
+        "overlap_of_context": len(shared) / max(len(c_stems), 1),
+        "best_sentence_overlap": best,
+        "shared_numbers": float(bool(nums_u & nums_c)),
+        "has_number": float(bool(nums_u)),
+        "words_log": math.log1p(len(toks)) / 4.0,
+        "sentences_log": math.log1p(len(sents)),
+        "context_words_log": math.log1p(len(words(ctx))) / 4.0,
+        "context_empty": float(not ctx),
+        "context_is_question": float(bool(CONTEXT_QUESTION.search(ctx))),
+        "has_uppercase": float(any(ch.isupper() for ch in raw)),
+        "has_punctuation": float(any(ch in ".,?!;" for ch in raw)),
+        "disfluency": float(bool(DISFLUENCY.search(low))),
+        "very_short": float(len(toks) <= 3),
+        "new_numbers": float(bool(nums_u - nums_c)),
+        "contrast_words_log": math.log1p(len(CONTRAST.findall(low))),
+        "context_absolute": math.log1p(len(ABSOLUTE.findall(ctx_low))),
+        "context_negation": float(bool(NEGATION.search(ctx_low))),
+        "polarity_flip": float(bool(shared) and bool(NEGATION.search(low)) != bool(NEGATION.search(ctx_low))),
+        "you_perspective": (n_you + 0.5) / (n_you + n_me + 1.0),
+        "context_is_request": float(bool(REQUEST.search(ctx_low))),
+    }
+    return np.fromiter((values[name] for name in CUE_NAMES), dtype=np.float32, count=len(CUE_NAMES))
+
+
+def feature_matrix(pairs: Sequence[tuple[str, str]], emb_u: np.ndarray, emb_c: np.ndarray) -> np.ndarray:
+    """[emb(u), emb(c), cos(u, c), lexical cues] for each pair, float32."""
+    lex = np.stack([lexical_features(u, c) for u, c in pairs]) if pairs else np.zeros((0, len(CUE_NAMES)))
+    has_ctx = np.array([bool(clean(c)) for _, c in pairs], dtype=np.float32)[:, None]
+    emb_c = emb_c * has_ctx  # an empty context contributes nothing, not the embedding of " "
+    cos = (emb_u * emb_c).sum(axis=1, keepdims=True)
+    return np.hstack([emb_u, emb_c, cos, lex]).astype(np.float32)

@@ -1,0 +1,165 @@
+"""Agreement of the behaviour scorer with human labels, for any CSV with id, context, utterance, label.
+
+    python -m evals.behaviours --data evals/data/business_test.csv
+    python -m evals.behaviours --data ../shared/data/annomi_dev.csv [--json] [--limit N]
+
+Prints per-label precision, recall and F1, macro-F1 (averaged over the labels that occur in the human
+labels, so a dataset without `correct` is not credited or penalised for a label it cannot have),
+Cohen's kappa, accuracy and the confusion matrix (rows: human label, columns: scorer's label).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.behaviours import LABELS, classify_batch
+from coach.errors import InputError
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+REQUIRED = ("context", "utterance", "label")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    context: str
+    utterance: str
+    label: str
+    group: str  # transcript or meeting: rows of one group stay in one fold
+
+
+def read_labelled(path: str | Path) -> list[Row]:
+    """Rows of a labelled CSV; a missing column or unknown label is an InputError naming it."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(
+                    f"{path}: missing column(s) {', '.join(missing)}; a labelled CSV needs "
+                    "id, context, utterance, label."
+                )
+            rows = []
+            for n, raw in enumerate(reader, start=2):
+                label = (raw.get("label") or "").strip()
+                if label not in LABELS:
+                    raise InputError(f"{path}: line {n} has label {label!r}; use one of {', '.join(LABELS)}.")
+                group = raw.get("transcript_id") or raw.get("meeting") or raw.get("id") or str(n)
+                rows.append(
+                    Row(raw.get("id") or str(n), raw["context"] or "", raw["utterance"] or "", label, group)
+                )
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file. Check the path.") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: not a readable UTF-8 CSV ({exc}).") from None
+    if not rows:
+        raise InputError(f"{path}: no rows to evaluate.")
+    return rows
+
+
+@dataclass(frozen=True)
+class Report:
+    labels: tuple[str, ...]
+    per_label: dict[str, dict[str, float]]
+    macro_f1: float
+    kappa: float
+    accuracy: float
+    confusion: list[list[int]]
+    n: int
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "macro_f1": round(self.macro_f1, 4),
+            "kappa": round(self.kappa, 4),
+            "accuracy": round(self.accuracy, 4),
+            "per_label": {k: {m: round(v, 4) for m, v in d.items()} for k, d in self.per_label.items()},
+            "confusion": {"labels": list(self.labels), "rows_gold_cols_pred": self.confusion},
+        }
+
+
+def agreement(gold: Sequence[str], pred: Sequence[str]) -> Report:
+    """Precision/recall/F1 per label, macro-F1 over the gold labels, Cohen's kappa, confusion matrix."""
+    assert len(gold) == len(pred) and gold, "gold and predicted labels must be equal-length and non-empty"
+    idx = {lab: i for i, lab in enumerate(LABELS)}
+    cm = np.zeros((len(LABELS), len(LABELS)), dtype=int)
+    for g, p in zip(gold, pred, strict=True):
+        cm[idx[g], idx[p]] += 1
+    per: dict[str, dict[str, float]] = {}
+    for lab, i in idx.items():
+        tp, fp, fn = cm[i, i], cm[:, i].sum() - cm[i, i], cm[i, :].sum() - cm[i, i]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per[lab] = {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(cm[i, :].sum())}
+    present = [lab for lab in LABELS if per[lab]["support"] > 0]
+    macro = float(np.mean([per[lab]["f1"] for lab in present]))
+    n = cm.sum()
+    po = np.trace(cm) / n
+    pe = float((cm.sum(axis=0) * cm.sum(axis=1)).sum()) / (n * n)
+    kappa = (po - pe) / (1 - pe) if pe < 1 else 1.0
+    return Report(LABELS, per, macro, float(kappa), float(po), cm.tolist(), int(n))
+
+
+def format_report(rep: Report, title: str = "") -> str:
+    lines = [title] if title else []
+    lines.append(f"{'label':<16}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
+    for lab in rep.labels:
+        d = rep.per_label[lab]
+        lines.append(
+            f"{lab:<16}{d['precision']:>10.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}{int(d['support']):>9}"
+        )
+    lines.append(
+        f"macro-F1 {rep.macro_f1:.3f}   Cohen's kappa {rep.kappa:.3f}   "
+        f"accuracy {rep.accuracy:.3f}   n={rep.n}"
+    )
+    short = {lab: lab.replace("question_", "q_")[:8] for lab in rep.labels}
+    lines.append("confusion (rows: human, columns: scorer)")
+    lines.append(" " * 16 + "".join(f"{short[lab]:>9}" for lab in rep.labels))
+    for lab, row in zip(rep.labels, rep.confusion, strict=True):
+        lines.append(f"{lab:<16}" + "".join(f"{v:>9}" for v in row))
+    return "\n".join(lines)
+
+
+def evaluate(rows: Sequence[Row]) -> Report:
+    """Run the shipped scorer over the rows and compare with their human labels."""
+    labelled = classify_batch([(r.utterance, r.context) for r in rows])
+    return agreement([r.label for r in rows], [lab.label for lab in labelled])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals.behaviours", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", required=True, help="CSV with columns id, context, utterance, label")
+    ap.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    ap.add_argument("--limit", type=int, default=0, help="evaluate only the first N rows (quick look)")
+    args = ap.parse_args(argv)
+    try:
+        rows = read_labelled(args.data)
+    except InputError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    if args.limit:
+        rows = rows[: args.limit]
+    start = time.perf_counter()
+    rep = evaluate(rows)
+    secs = time.perf_counter() - start
+    if args.json:
+        print(json.dumps(dict(rep.to_dict(), data=str(args.data), seconds=round(secs, 1))))
+    else:
+        print(format_report(rep, f"{args.data}: {rep.n} utterances scored in {secs:.1f} s"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""A disk cache of MiniLM embeddings for evals and training (git-ignored, under evals/results/).
+
+Encoding ~20,000 texts takes minutes on 2 cores; the cache makes re-runs of the evals and of the
+cross-validation take seconds. It changes no number: a cached vector is the encoder's own output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from coach.embeddings import DIM, MODEL_ID, local_encoder
+
+CACHE = Path(__file__).parent / "results" / f"embeddings-{MODEL_ID}.npz"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():
+        return {}
+    data = np.load(path)
+    return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+
+
+def encode_cached(texts: Sequence[str], path: Path | None = CACHE, progress: bool = False) -> np.ndarray:
+    """Embeddings of ``texts`` (n, 384), encoding only those not already in the cache."""
+    if path is None:
+        return local_encoder().encode(list(texts))
+    store = _load(path)
+    keys = [_key(t) for t in texts]
+    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
+    if todo:
+        enc = local_encoder()
+        step = 512
+        for start in range(0, len(todo), step):
+            chunk = todo[start : start + step]
+            vecs = enc.encode([t for _, t in chunk])
+            store.update({k: v for (k, _), v in zip(chunk, vecs, strict=True)})
+            if progress:
+                print(f"  encoded {min(start + step, len(todo))}/{len(todo)} new texts", flush=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(list(store)), vectors=np.stack(list(store.values())))
+        tmp.replace(path)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    for i, k in enumerate(keys):
+        out[i] = store[k]
+    return out

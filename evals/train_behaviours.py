@@ -1,0 +1,228 @@
+"""Train the behaviour classifier and write coach/assets/behaviours/ (one command, reproducible).
+
+    python -m evals.train_behaviours                 # train on everything trainable, write the artifact
+    python -m evals.train_behaviours --cv            # first: grouped cross-validation, printed and stored
+
+Trains on: AnnoMI dev + MRDA dev (../shared/data, read from disk, never copied into the repo) and the
+project's evals/data/business_train.csv. Never on evals/data/business_test.csv, which only measures.
+
+Model: frozen MiniLM embeddings + named lexical cues (coach/features.py) -> standardise -> one hidden
+ReLU layer -> softmax, trained with Adam in numpy (seeded, so re-runs give the same weights).
+Rows are weighted so each source counts roughly as much as chosen in SOURCE_WEIGHT, not by its size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.behaviours import LABELS, scores
+from coach.classifier import ASSET_DIR, Network
+from coach.features import CUE_NAMES, embed_texts, feature_matrix
+from evals.behaviours import REPO, SHARED_DATA, Row, agreement, format_report, read_labelled
+from evals.embcache import encode_cached
+
+BUSINESS_TRAIN = REPO / "evals" / "data" / "business_train.csv"
+BUSINESS_TEST = REPO / "evals" / "data" / "business_test.csv"
+
+# Total weight of each source relative to AnnoMI (whose rows each weigh 1). Business rows are few but are
+# the product's domain; MRDA's label semantics differ (plain statements are `other` there), so it counts less.
+SOURCE_WEIGHT = {"annomi": 1.0, "mrda": 0.15, "business": 3.0}
+
+
+@dataclass(frozen=True)
+class Config:
+    hidden: int = 32
+    epochs: int = 30
+    lr: float = 1e-3
+    l2: float = 3e-2
+    dropout: float = 0.5
+    batch: int = 128
+    seed: int = 0
+
+
+def featurize(rows: Sequence[Row]) -> np.ndarray:
+    """The same features coach.behaviours computes at run time (embeddings come from the disk cache)."""
+    pairs = [(r.utterance, r.context) for r in rows]
+    texts = [embed_texts(u, c) for u, c in pairs]
+    emb_u = encode_cached([t[0] for t in texts], progress=True)
+    emb_c = encode_cached([t[1] for t in texts], progress=True)
+    return feature_matrix(pairs, emb_u, emb_c)
+
+
+def source_weights(sources: Sequence[str]) -> np.ndarray:
+    sources = np.asarray(sources)
+    n_annomi = max(int((sources == "annomi").sum()), 1)
+    w = np.ones(len(sources), dtype=np.float32)
+    for src, share in SOURCE_WEIGHT.items():
+        mask = sources == src
+        if mask.any():
+            w[mask] = share * n_annomi / mask.sum()
+    return w / w.mean()
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config = Config()) -> Network:
+    """One-hidden-layer network, weighted cross-entropy + L2, Adam, inverted dropout on the hidden layer."""
+    rng = np.random.default_rng(cfg.seed)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-3
+    xs = ((x - mean) / scale).astype(np.float32)
+    k, d = len(LABELS), x.shape[1]
+    params = [
+        rng.normal(0, np.sqrt(2.0 / d), (d, cfg.hidden)).astype(np.float32),
+        np.zeros(cfg.hidden, np.float32),
+        rng.normal(0, np.sqrt(1.0 / cfg.hidden), (cfg.hidden, k)).astype(np.float32),
+        np.zeros(k, np.float32),
+    ]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    onehot = np.eye(k, dtype=np.float32)[y]
+    t = 0
+    for _ in range(cfg.epochs):
+        order = rng.permutation(len(xs))
+        for start in range(0, len(order), cfg.batch):
+            idx = order[start : start + cfg.batch]
+            xb, yb, wb = xs[idx], onehot[idx], w[idx][:, None]
+            w0, b0, w1, b1 = params
+            pre = xb @ w0 + b0
+            h = np.maximum(pre, 0)
+            keep = (rng.random(h.shape) > cfg.dropout).astype(np.float32) / (1 - cfg.dropout)
+            hd = h * keep
+            z = hd @ w1 + b1
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            dz = (p - yb) * wb / wb.sum()
+            g_w1 = hd.T @ dz + cfg.l2 * w1
+            g_b1 = dz.sum(axis=0)
+            dh = (dz @ w1.T) * keep * (pre > 0)
+            g_w0 = xb.T @ dh + cfg.l2 * w0
+            g_b0 = dh.sum(axis=0)
+            t += 1
+            for i, g in enumerate((g_w0, g_b0, g_w1, g_b1)):
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g * g
+                mh = m[i] / (1 - 0.9**t)
+                vh = v[i] / (1 - 0.999**t)
+                params[i] -= cfg.lr * mh / (np.sqrt(vh) + 1e-8)
+    return Network(
+        labels=LABELS,
+        mean=mean.astype(np.float32),
+        scale=scale.astype(np.float32),
+        weights=(params[0], params[2]),
+        biases=(params[1], params[3]),
+        meta={"config": cfg.__dict__},
+    )
+
+
+@dataclass
+class Dataset:
+    name: str
+    rows: list[Row]
+    x: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray
+
+
+def load_sources(shared: Path) -> dict[str, Dataset]:
+    out = {}
+    for name, path in (
+        ("annomi", shared / "annomi_dev.csv"),
+        ("mrda", shared / "mrda_dev.csv"),
+        ("business", BUSINESS_TRAIN),
+        ("business_test", BUSINESS_TEST),
+    ):
+        print(f"features: {path}", flush=True)
+        rows = read_labelled(path)
+        y = np.array([LABELS.index(r.label) for r in rows])
+        out[name] = Dataset(name, rows, featurize(rows), y, np.array([f"{name}:{r.group}" for r in rows]))
+    return out
+
+
+def combine(parts: Sequence[tuple[Dataset, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs, ys, src = [], [], []
+    for ds, mask in parts:
+        xs.append(ds.x[mask])
+        ys.append(ds.y[mask])
+        src += [ds.name] * int(mask.sum())
+    return np.vstack(xs), np.concatenate(ys), source_weights(src)
+
+
+def group_folds(groups: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]:
+    uniq = np.unique(groups)
+    rng = np.random.default_rng(seed)
+    rng.shuffle(uniq)
+    return [np.isin(groups, uniq[i::k]) for i in range(k)]
+
+
+def cross_validate(data: dict[str, Dataset], cfg: Config, k: int = 5) -> dict[str, dict]:
+    """Grouped k-fold for AnnoMI and MRDA (each fold trained without its own transcripts/meetings, with all
+    other sources), and business_test scored by a model trained on the three train sources."""
+    results = {}
+    everything = {n: np.ones(len(d.y), bool) for n, d in data.items()}
+    for name in ("annomi", "mrda"):
+        ds = data[name]
+        gold, pred = [], []
+        for fold, test in enumerate(group_folds(ds.groups, k)):
+            parts = [(ds, ~test)] + [
+                (data[o], everything[o]) for o in ("annomi", "mrda", "business") if o != name
+            ]
+            net = fit(*combine(parts), cfg)
+            p = scores(net, ds.x[test]).argmax(axis=1)
+            gold += [LABELS[i] for i in ds.y[test]]
+            pred += [LABELS[i] for i in p]
+            print(f"  {name} fold {fold + 1}/{k} done", flush=True)
+        results[name] = agreement(gold, pred)
+    net = fit(*combine([(data[o], everything[o]) for o in ("annomi", "mrda", "business")]), cfg)
+    bt = data["business_test"]
+    results["business_test"] = agreement(
+        [LABELS[i] for i in bt.y], [LABELS[i] for i in scores(net, bt.x).argmax(1)]
+    )
+    return {n: r for n, r in results.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m evals.train_behaviours", description=__doc__.split("\n\n")[0]
+    )
+    ap.add_argument("--shared", default=str(SHARED_DATA), help="folder with annomi_dev.csv and mrda_dev.csv")
+    ap.add_argument("--cv", action="store_true", help="run grouped cross-validation before training")
+    ap.add_argument("--out", default=str(ASSET_DIR), help="where to write model.npz and model.json")
+    ap.add_argument("--epochs", type=int, default=Config.epochs)
+    ap.add_argument("--hidden", type=int, default=Config.hidden)
+    args = ap.parse_args(argv)
+    cfg = Config(epochs=args.epochs, hidden=args.hidden)
+    start = time.perf_counter()
+    data = load_sources(Path(args.shared))
+    cv = {}
+    if args.cv:
+        for name, rep in cross_validate(data, cfg).items():
+            print(format_report(rep, f"== {name} (cross-validated / held out) =="))
+            cv[name] = rep.to_dict()
+    parts = [(data[n], np.ones(len(data[n].y), bool)) for n in ("annomi", "mrda", "business")]
+    x, y, w = combine(parts)
+    net = fit(x, y, w, cfg)
+    secs = time.perf_counter() - start
+    meta = {
+        "trained_on": {n: len(data[n].y) for n in ("annomi", "mrda", "business")},
+        "not_trained_on": "evals/data/business_test.csv",
+        "source_weight": SOURCE_WEIGHT,
+        "config": cfg.__dict__,
+        "features": {"embeddings": "all-MiniLM-L6-v2-int8 (utterance, context, cosine)", "cues": CUE_NAMES},
+        "command": "python -m evals.train_behaviours" + (" --cv" if args.cv else ""),
+        "train_seconds": round(secs, 1),
+    }
+    if cv:
+        meta["cross_validation"] = cv
+    Network(net.labels, net.mean, net.scale, net.weights, net.biases, meta).save(Path(args.out))
+    print(f"wrote {args.out} ({len(y)} rows, {secs:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

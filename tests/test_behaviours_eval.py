@@ -1,0 +1,81 @@
+"""The evals harness: its metrics, its CSV checks, and the CI gate on the project's own business test set."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.errors import InputError
+from evals.behaviours import REPO, agreement, evaluate, main, read_labelled
+
+BUSINESS_TEST = REPO / "evals" / "data" / "business_test.csv"
+# CI gate: the shipped model on the held-out business split (never trained on). See evals/data/README.md.
+MIN_MACRO_F1 = 0.85
+MIN_CORRECT_F1 = 0.80
+
+
+def test_business_test_split_meets_the_threshold():
+    rep = evaluate(read_labelled(BUSINESS_TEST))
+    assert rep.n >= 120
+    assert rep.macro_f1 >= MIN_MACRO_F1, f"macro-F1 was {rep.macro_f1:.3f}"
+    assert rep.per_label["correct"]["f1"] >= MIN_CORRECT_F1, (
+        f"correct F1 was {rep.per_label['correct']['f1']:.3f}"
+    )
+
+
+def test_agreement_matches_hand_computed_values():
+    gold = ["reflect", "reflect", "inform", "inform", "other", "other"]
+    pred = ["reflect", "inform", "inform", "inform", "other", "reflect"]
+    rep = agreement(gold, pred)
+    assert rep.accuracy == pytest.approx(4 / 6)
+    assert rep.per_label["inform"]["precision"] == pytest.approx(2 / 3)
+    assert rep.per_label["inform"]["recall"] == 1.0
+    assert rep.per_label["reflect"]["f1"] == pytest.approx(0.5)
+    # macro over the three gold labels only: (0.5 + 0.8 + 0.6667) / 3
+    assert rep.macro_f1 == pytest.approx((0.5 + 0.8 + 2 / 3) / 3)
+    # kappa: po = 4/6, pe = (2*2 + 2*3 + 2*1) / 36 = 12/36
+    assert rep.kappa == pytest.approx((4 / 6 - 1 / 3) / (1 - 1 / 3))
+    assert rep.confusion[0][:4] == [1, 0, 0, 1]
+
+
+def test_perfect_agreement_is_kappa_one():
+    rep = agreement(["reflect", "other"], ["reflect", "other"])
+    assert rep.kappa == 1.0 and rep.macro_f1 == 1.0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id,context,utterance\n1,a,b\n", "missing column(s) label"),
+        ("id,utterance,label\n1,b,reflect\n", "missing column(s) context"),
+        ("id,context,utterance,label\n1,a,b,praise\n", "label 'praise'"),
+        ("id,context,utterance,label\n", "no rows"),
+    ],
+)
+def test_bad_labelled_csv_is_a_clear_error(tmp_path, content, message):
+    f = tmp_path / "d.csv"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_labelled(f)
+
+
+def test_command_prints_metrics_for_any_labelled_csv(tmp_path, capsys):
+    f = tmp_path / "d.csv"
+    f.write_text(
+        "id,context,utterance,label\n"
+        '1,"We missed the quarter.","What happened?",question_open\n'
+        '2,"Thanks for coming.","Thank you for having me.",other\n',
+        encoding="utf-8",
+    )
+    assert main(["--data", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "macro-F1" in out and "Cohen's kappa" in out and "confusion" in out
+    assert main(["--data", str(f), "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["n"] == 2 and "per_label" in rep
+
+
+def test_command_reports_a_missing_file(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "none.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err

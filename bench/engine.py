@@ -44,6 +44,7 @@ def timing(rounds: int = 3) -> None:
     scripts = {p.id: [(t["leader"], t["label"]) for t in good_listener(p, "normal").turns] for p in personas}
     full: list[float] = []
     engine_only: list[float] = []
+    scorer: list[float] = []
     for _ in range(rounds):
         for p in personas:
             e = Engine(p, "normal", seed=1)
@@ -58,6 +59,7 @@ def timing(rounds: int = 3) -> None:
                 history += [Turn("leader", text), Turn("counterpart", reply)]
                 full.append(1000 * (t2 - t0))
                 engine_only.append(1000 * (t2 - t1))
+                scorer.append(1000 * (t1 - t0))
     what = "score + engine + reply" if classify else "engine + reply (no scorer)"
     print(
         f"offline turn ({what}), {len(full)} turns: p50 {_pct(full, 0.5):.1f} ms, "
@@ -67,6 +69,8 @@ def timing(rounds: int = 3) -> None:
         f"  engine + reply alone: p50 {_pct(engine_only, 0.5):.2f} ms, p95 {_pct(engine_only, 0.95):.2f} ms, "
         f"mean {statistics.mean(engine_only):.2f} ms"
     )
+    if classify:
+        print(f"  scorer alone: p50 {_pct(scorer, 0.5):.1f} ms, p95 {_pct(scorer, 0.95):.1f} ms")
 
 
 def outcomes() -> None:
@@ -85,11 +89,39 @@ def outcomes() -> None:
             print(f"{p.id:17} {name:14} " + " ".join(f"{c:>16}" for c in cells))
 
 
+def with_scorer() -> None:
+    """Replay every scripted leader with the shipped scorer's labels instead of the scripted ones."""
+    classify = _classifier()
+    if classify is None:
+        return
+    same, total, diffs = 0, 0, []
+    for p in list_personas():
+        for name, fn in SCRIPTS.items():
+            for d in DIFFICULTIES:
+                run = fn(p, d, 0)
+                e = Engine(p, d, seed=0)
+                prev, reached = e.opening().line, None
+                for i, t in enumerate(run.turns):
+                    decision = e.step(t["leader"], classify(t["leader"], prev))
+                    prev = decision.line
+                    if decision.state["thats_right"] and reached is None:
+                        reached = i + 1
+                total += 1
+                if reached == run.thats_right_turn:
+                    same += 1
+                else:
+                    diffs.append(f"{p.id}/{name}/{d}: scripted {run.thats_right_turn}, scorer {reached}")
+    print(f"\nwith the scorer's labels instead of the scripted ones: same outcome in {same}/{total} runs")
+    for line in diffs:
+        print(f"  {line}")
+
+
 def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {os.cpu_count()} cores; Python {platform.python_version()}; load average {load:.2f}")
     timing()
     outcomes()
+    with_scorer()
 
 
 if __name__ == "__main__":

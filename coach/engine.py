@@ -250,7 +250,7 @@ class Engine:
         open_q = label == "question_open" or open_stem
         if ROLE_BREAK.search(raw):
             return self._role_break(turn)
-        if self._is_correction(raw, label, open_q):
+        if self._is_correction(raw, label, open_q, t):
             return self._correction(turn)
         if self._is_reflection(raw, label, t, asks_open=open_stem and raw.endswith("?")):
             return self._reflection(turn)
@@ -269,13 +269,17 @@ class Engine:
             return self._acknowledged(turn)
         return self._inform(turn)
 
-    @staticmethod
-    def _is_correction(raw: str, label: str, open_q: bool) -> bool:
+    def _is_correction(self, raw: str, label: str, open_q: bool, t: Text) -> bool:
+        """The scorer's label, weighed against the words: an accurate say-back is not a correction."""
         if STRONG_CORRECTION.search(raw):
             return True
+        weak = bool(WEAK_CORRECTION.search(raw))
+        accurate = any(covers(f, t) and not misread(f, t) for f in self._revealed_facts())
         if label == "correct":
-            return not (open_q and raw.endswith("?"))
-        return bool(WEAK_CORRECTION.search(raw)) and label == "inform"
+            if open_q and raw.endswith("?"):
+                return False
+            return weak or not accurate
+        return weak and label in ("inform", "reflect", "other") and not accurate
 
     def _is_reflection(self, raw: str, label: str, t: Text, asks_open: bool) -> bool:
         if SUMMARY.search(raw):

@@ -409,6 +409,8 @@ ROLE_BREAK = _rx(
 )
 
 STRONG_CORRECTION = _rx(
+    r"\bi don'?t (think|believe) that'?s (right|true|fair|the case|correct|accurate)\b",
+    r"\bi'?m not sure that'?s (right|true|fair|the case)\b",
     r"\bthat'?s not (true|right|the case|fair|how it|what happened|correct|accurate)\b",
     r"\bthat is not (true|right|the case|fair|correct|accurate)\b",
     r"\byou'?re (wrong|mistaken|missing the point)\b",

@@ -458,3 +458,19 @@ def test_acknowledging_is_not_small_talk_and_costs_nothing(text, lab, move, cost
     d = _engine().step(text, label(lab))
     assert d.move == move
     assert (d.trust_delta < 0) is costs
+
+
+@pytest.mark.parametrize(
+    "text, lab, move",
+    [
+        # an accurate say-back the scorer took for a contradiction is still a reflection
+        ("So the app-based brokers are undercutting you on price.", "correct", "affirm"),
+        # a contradiction the scorer took for a reflection is still a contradiction
+        ("Actually, I don't think that's right. It's the other way round.", "reflect", "react_correction"),
+        ("Actually, the brokers aren't the problem.", "reflect", "react_correction"),
+    ],
+)
+def test_corrections_are_judged_on_the_words_too(text, lab, move):
+    e = _engine()
+    e.step("Who do you compete with?", label("question_open"))
+    assert e.step(text, label(lab)).move == move

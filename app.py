@@ -5,7 +5,9 @@ This file and pages/ only render and call the `coach` package.
 
 import streamlit as st
 
-st.set_page_config(page_title="Counterpart - rehearsal coach", page_icon=":material/record_voice_over:", layout="wide")
+st.set_page_config(
+    page_title="Counterpart - rehearsal coach", page_icon=":material/record_voice_over:", layout="wide"
+)
 
 PAGES = [
     st.Page("pages/rehearse.py", title="Rehearse", icon=":material/forum:", default=True),

@@ -214,7 +214,9 @@ def start_rehearsal(
     from coach.personas import load_persona, load_persona_file
 
     if bool(persona_id) == bool(persona_file):
-        raise InputError("Choose one persona: give --persona ID (see 'coach personas') or --persona-file PATH.")
+        raise InputError(
+            "Choose one persona: give --persona ID (see 'coach personas') or --persona-file PATH."
+        )
     persona = load_persona_file(persona_file) if persona_file else load_persona(persona_id, settings)
     if backend is None:
         backend = backend_from_settings(settings)
@@ -228,3 +230,17 @@ def start_rehearsal(
     rehearsal = Rehearsal(persona, difficulty or persona.difficulty, seed, backend=backend, retrieve=retrieve)
     rehearsal.open()
     return rehearsal
+
+
+def replay(transcript: Transcript, persona: Persona) -> Transcript:
+    """Run a transcript's leader lines through the engine (offline) to recover trust and understanding.
+
+    Used when a transcript was written elsewhere and carries no engine state; the counterpart's lines
+    are the engine's, not the original ones.
+    """
+    r = Rehearsal(persona, transcript.difficulty or persona.difficulty, transcript.seed or 0)
+    r.open()
+    for _, turn in transcript.leader_turns():
+        r.turn(turn.text)
+    r.transcript.meta["replayed_from"] = transcript.meta.get("id", "file")
+    return r.transcript

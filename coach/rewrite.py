@@ -9,17 +9,40 @@ import re
 
 # First and second person swap places when the leader gives the counterpart's words back.
 _SWAP = {
-    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
-    "we": "you", "us": "you", "our": "your", "ours": "yours", "ourselves": "yourselves",
-    "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
-    "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
-    "am": "are", "was": "were",
-    "you": "I", "your": "my", "yours": "mine", "yourself": "myself",
-    "you're": "I'm", "you've": "I've", "you'd": "I'd", "you'll": "I'll",
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "we're": "you're",
+    "we've": "you've",
+    "we'd": "you'd",
+    "we'll": "you'll",
+    "am": "are",
+    "was": "were",
+    "you": "I",
+    "your": "my",
+    "yours": "mine",
+    "yourself": "myself",
+    "you're": "I'm",
+    "you've": "I've",
+    "you'd": "I'd",
+    "you'll": "I'll",
 }
 _WORD = re.compile(r"[A-Za-z']+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_FILLERS = re.compile(r"^(look|well|honestly|frankly|so|okay|ok|right|yes|yeah|no|listen|fine)[,.!]?\s+", re.I)
+_FILLERS = re.compile(
+    r"^(look|well|honestly|frankly|so|okay|ok|right|yes|yeah|no|listen|fine)[,.!]?\s+", re.I
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -37,7 +60,19 @@ def swap_person(text: str) -> str:
         if word.lower() == "you" and m.end() < len(text) and m.start() > 0:
             # "you" as an object ("told you") reads better as "me"
             before = text[: m.start()].rstrip().split(" ")[-1].lower()
-            if before in {"told", "tell", "asked", "ask", "give", "gave", "show", "showed", "to", "for", "with"}:
+            if before in {
+                "told",
+                "tell",
+                "asked",
+                "ask",
+                "give",
+                "gave",
+                "show",
+                "showed",
+                "to",
+                "for",
+                "with",
+            }:
                 swapped = "me"
         return swapped
 

@@ -67,7 +67,9 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"Session file {path} cannot be read ({exc}). Move it out of {path.parent}.") from None
+        raise InputError(
+            f"Session file {path} cannot be read ({exc}). Move it out of {path.parent}."
+        ) from None
     if not isinstance(doc, dict) or "transcript" not in doc:
         raise InputError(f"Session file {path} is not a Counterpart session. Move it out of {path.parent}.")
     return doc
@@ -116,7 +118,9 @@ def load(session_id: str, settings: Settings, *, backend=None, retrieve=None):
     doc = _read(path)
     tr = Transcript.from_dict(doc["transcript"], source=str(path))
     persona = load_persona(tr.persona, settings)
-    r = Rehearsal(persona, tr.difficulty or persona.difficulty, tr.seed or 0, backend=backend, retrieve=retrieve)
+    r = Rehearsal(
+        persona, tr.difficulty or persona.difficulty, tr.seed or 0, backend=backend, retrieve=retrieve
+    )
     r.id = str(tr.meta.get("id", session_id))
     r.transcript = tr
     r.snapshots = {int(k): v for k, v in doc.get("snapshots", {}).items()}

@@ -6,9 +6,11 @@ import streamlit as st
 
 from coach import sessions
 from coach.errors import BackendError, CoachError, InputError
+from coach.feedback import build_debrief
 from coach.personas import list_personas
 from coach.rehearsal import Rehearsal, start_rehearsal
 from pages.common import get_settings, label_badge, reported
+from pages.debrief_view import render_branches, render_debrief
 
 MOOD_ICONS = {
     "irritated": ":material/sentiment_dissatisfied:",
@@ -55,6 +57,7 @@ def branch_from(turn_index: int) -> None:
     ss.family[child.id] = child
     ss.rehearsal = child
     ss.unsent = r.transcript.turns[turn_index].text
+    ss.unsent_error = None
     ss.pop("debrief", None)
 
 
@@ -68,11 +71,20 @@ with st.sidebar:
         key="persona_choice",
     )
     difficulty = st.segmented_control(
-        "Difficulty", ["easy", "normal", "hard"], default=by_id[pid].difficulty, key="difficulty_choice",
+        "Difficulty",
+        ["easy", "normal", "hard"],
+        default=by_id[pid].difficulty,
+        key="difficulty_choice",
         help="Harder counterparts trust more slowly, lose patience sooner and need a fuller summary.",
     )
-    seed = st.number_input("Seed", min_value=0, max_value=10_000, value=0, step=1,
-                           help="The same seed and the same lines give the same conversation.")
+    seed = st.number_input(
+        "Seed",
+        min_value=0,
+        max_value=10_000,
+        value=0,
+        step=1,
+        help="The same seed and the same lines give the same conversation.",
+    )
     if st.button("Start rehearsal", type="primary", use_container_width=True):
         begin(pid, difficulty or by_id[pid].difficulty, int(seed))
     st.toggle("Coach me as I go", key="coaching", help="Show the label and evidence for each of your lines.")
@@ -85,7 +97,7 @@ if r is None:
     st.markdown(
         "Pick a counterpart in the sidebar and start. They know things about their world that you don't "
         "yet. **Ask before you tell**, describe their world back to them, and see whether you earn a "
-        "*\"that's right\"*. Each of your lines is labelled as you go (reflection, open or closed question, "
+        '*"that\'s right"*. Each of your lines is labelled as you go (reflection, open or closed question, '
         "telling, correcting, other), and you get a debrief at the end."
     )
     p = by_id[pid]
@@ -110,7 +122,7 @@ with mood_col:
 
 if state.get("thats_right"):
     st.success(
-        f"### \"That's right.\"\n{p.name} feels understood. That is the goal the playbook sets: now you have "
+        f'### "That\'s right."\n{p.name} feels understood. That is the goal the playbook sets: now you have '
         "earned the standing to ask for one or two concrete things.",
         icon=":material/verified:",
     )
@@ -131,8 +143,7 @@ for index, turn in enumerate(r.transcript.turns):
                 if reasons:
                     st.caption(" · ".join(reasons))
             with cols[1]:
-                if not r.ended and st.button("Try again from here", key=f"branch-{r.id}-{index}",
-                                             icon=":material/undo:"):
+                if st.button("Try again from here", key=f"branch-{r.id}-{index}", icon=":material/undo:"):
                     branch_from(index)
                     st.rerun()
 
@@ -144,10 +155,9 @@ def send(text: str) -> None:
         with st.chat_message("assistant", avatar=":material/person:"):
             st.write_stream(r.say(text))
     except (BackendError, InputError) as exc:
-        ss.unsent = text
-        st.error(f"{exc}", icon=":material/error:")
-        return
-    ss.unsent = None
+        ss.unsent, ss.unsent_error = text, str(exc)
+        st.rerun()
+    ss.unsent = ss.unsent_error = None
     sessions.save(r, settings)
     st.rerun()
 
@@ -156,8 +166,10 @@ if r.ended:
     st.info("This rehearsal has ended. Start a new one from the sidebar, or see the debrief below.")
 else:
     if ss.unsent:
-        st.warning("Your last line was not sent. It is kept here: edit it if you like and send it again.")
-        kept = st.text_area("Your line", value=ss.unsent, key="unsent_text")
+        if ss.get("unsent_error"):
+            st.error(ss.unsent_error, icon=":material/error:")
+        st.warning("Your line was not sent. It is kept here: edit it if you like and send it again.")
+        kept = st.text_area("Your line", value=ss.unsent, key=f"unsent-{abs(hash(ss.unsent))}")
         if st.button("Send again", type="primary"):
             send(kept)
     if line := st.chat_input("What do you say?", key="line"):
@@ -166,3 +178,8 @@ else:
         r.end()
         sessions.save(r, settings)
         st.rerun()
+
+render_branches(ss.family)
+if r.ended:
+    with reported():
+        render_debrief(build_debrief(r.transcript, r.persona), key=r.id)

@@ -14,8 +14,14 @@ SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization"
 def _isolated_env(monkeypatch, tmp_path):
     """No real key, backend or data folder leaks into a test from the developer's shell."""
     for name in (
-        "OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_BACKEND", "COACH_MODEL", "COACH_TIMEOUT",
-        "COACH_MAX_RETRIES", "COACH_EMBEDDINGS", "COACH_EMBEDDING_MODEL",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "COACH_BACKEND",
+        "COACH_MODEL",
+        "COACH_TIMEOUT",
+        "COACH_MAX_RETRIES",
+        "COACH_EMBEDDINGS",
+        "COACH_EMBEDDING_MODEL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "coach-data"))
@@ -35,3 +41,13 @@ def vcr_config():
         "decode_compressed_response": True,
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
     }
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nothing listens on (for 'server is down' tests)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -18,9 +18,13 @@ def _script_lines(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"--script {path}: no such file. Give a text file with one line per leader turn.") from None
+        raise InputError(
+            f"--script {path}: no such file. Give a text file with one line per leader turn."
+        ) from None
     except UnicodeDecodeError:
-        raise InputError(f"--script {path}: not UTF-8 text. Save it as UTF-8, one line per leader turn.") from None
+        raise InputError(
+            f"--script {path}: not UTF-8 text. Save it as UTF-8, one line per leader turn."
+        ) from None
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     if not lines:
@@ -62,15 +66,20 @@ def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_sav
     settings = load_settings()
     lines = _script_lines(script) if script else None
     r = start_rehearsal(
-        settings, persona_id=persona_id, persona_file=str(persona_file) if persona_file else None,
-        difficulty=difficulty, seed=seed,
+        settings,
+        persona_id=persona_id,
+        persona_file=str(persona_file) if persona_file else None,
+        difficulty=difficulty,
+        seed=seed,
     )
     opening = r.transcript.turns[-1].text
     if as_json:
         echo_json(_turn_record(0, None, opening, r))
     else:
         p = r.persona
-        click.echo(f"Rehearsing with {p.name}, {p.role} at {p.company} ({r.difficulty}). Type /end to finish.\n")
+        click.echo(
+            f"Rehearsing with {p.name}, {p.role} at {p.company} ({r.difficulty}). Type /end to finish.\n"
+        )
         click.secho(f"{p.name}: ", bold=True, nl=False)
         click.echo(opening)
 
@@ -113,7 +122,7 @@ def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_sav
         state = r.state
         click.echo(
             f"{n} turns. Trust {state.get('trust', 0):.2f}; understood {len(state.get('understood', []))} of "
-            f"{len(state.get('core', []))} core facts; \"that's right\": {'yes' if state.get('thats_right') else 'not yet'}."
+            f'{len(state.get("core", []))} core facts; "that\'s right": {"yes" if state.get("thats_right") else "not yet"}.'
         )
         click.echo(f"Debrief: coach report {path if not no_save else '<transcript.json>'}")
     if failed:

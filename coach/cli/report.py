@@ -1,0 +1,67 @@
+"""`coach report`: the debrief of a rehearsal, as Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from coach.cli.base import main
+from coach.config import load_settings
+from coach.errors import InputError
+
+
+def load_any_transcript(path: Path):
+    """A transcript file, or a kept session file (which wraps one)."""
+    from coach.transcript import Transcript
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file. Give a transcript JSON or a session file.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            f"{path}: not a JSON transcript ({exc}). See 'coach score --help' for the format."
+        ) from None
+    if isinstance(data, dict) and "transcript" in data and "turns" not in data:
+        data = data["transcript"]
+    return Transcript.from_dict(data, source=str(path))
+
+
+@main.command()
+@click.argument("transcript", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+@click.option(
+    "--model/--no-model", default=False, help="With a configured model, richer rewrites of your lines."
+)
+def report(transcript, fmt, output, model):
+    """The debrief of a rehearsal: scorecard, trust, their world, better lines, cited guidance."""
+    from coach.feedback import build_debrief, enrich_with_model
+    from coach.llm import backend_from_settings
+    from coach.personas import load_persona
+    from coach.rehearsal import replay
+    from coach.report import debrief_json, debrief_markdown
+
+    settings = load_settings()
+    tr = load_any_transcript(transcript)
+    persona = load_persona(tr.persona, settings)
+    note = None
+    if tr.leader_turns() and not any(t.state for t in tr.turns):
+        tr = replay(tr, persona)
+        note = (
+            "This transcript had no engine state; your lines were replayed through the offline engine to "
+            "measure trust and understanding."
+        )
+    debrief = build_debrief(tr, persona)
+    if note:
+        debrief.notes.insert(0, note)
+    if model:
+        debrief = enrich_with_model(debrief, tr, backend_from_settings(settings))
+    text = debrief_json(debrief) if fmt == "json" else debrief_markdown(debrief)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,38 @@
+"""Practice over time: one row per kept rehearsal, with the measures that show progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach import sessions
+from coach.config import Settings
+from coach.scorecard import build_scorecard
+
+TRACKED = ("reflection_ratio", "open_question_share", "corrections", "talk_balance")
+
+
+def progress_rows(settings: Settings) -> list[dict[str, Any]]:
+    """Oldest first, so charts read left to right."""
+    rows = []
+    for info in reversed(sessions.list_sessions(settings)):
+        if not info.leader_turns:
+            continue
+        transcript = sessions.load_transcript(info.id, settings)
+        card = build_scorecard(transcript)
+        measures = {m.id: m for m in card.measures}
+        state = next((t.state for t in reversed(transcript.turns) if t.state), {}) or {}
+        row = {
+            "id": info.id,
+            "started": info.started,
+            "persona": info.persona_name,
+            "difficulty": transcript.difficulty,
+            "turns": info.leader_turns,
+            "thats_right": info.thats_right,
+            "trust": round(float(state.get("trust", 0.0)), 2),
+            "branch_of": (info.parent or {}).get("id"),
+        }
+        for key in TRACKED:
+            m = measures.get(key)
+            row[key] = m.value if m is not None else None
+        rows.append(row)
+    return rows

@@ -1,0 +1,111 @@
+"""Renders a debrief (coach.feedback.Debrief) and the comparison of "try again" branches."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.report import VERDICT_MARK, debrief_json, debrief_markdown
+
+
+def render_debrief(d, key: str) -> None:
+    st.header("Debrief")
+    if d.thats_right["reached"]:
+        st.success(f'"That\'s right" at turn {d.thats_right["turn"]}: {d.persona_name} felt understood.')
+    else:
+        st.warning('No "that\'s right" this time: they did not yet feel understood.')
+    if d.asks:
+        st.markdown("**You asked for:** " + "; ".join(f'"{a["quote"]}" (turn {a["turn"]})' for a in d.asks))
+    for note in d.notes:
+        st.caption(note)
+
+    st.subheader("Scorecard")
+    for m in d.scorecard.measures:
+        with st.container(border=True):
+            left, right = st.columns([3, 1])
+            left.markdown(f"**{m.name}**: {m.display}  \n{m.criterion}")
+            right.markdown(f"{VERDICT_MARK.get(m.verdict, '')} {m.verdict}")
+            if m.benchmark:
+                right.caption(f"benchmark: {m.benchmark}")
+            if m.quotes:
+                turns = ", ".join(str(t) for t in m.evidence_turns[:6])
+                left.caption(f"Evidence (turns {turns}): " + " / ".join(f'"{q}"' for q in m.quotes[:3]))
+
+    if d.trust_moves:
+        st.subheader("The turns that moved trust most")
+        for t in d.trust_moves:
+            icon = ":material/arrow_upward:" if t.delta > 0 else ":material/arrow_downward:"
+            st.markdown(f'{icon} **Turn {t.turn}** ({t.delta:+.2f}): "{t.said}"')
+            if t.reasons:
+                st.caption("; ".join(t.reasons))
+
+    if d.world:
+        st.subheader("Their world")
+        for w in d.world:
+            mark = {
+                "described back": ":material/check_circle:",
+                "drawn out": ":material/radio_button_partial:",
+                "missed": ":material/cancel:",
+            }.get(w.status, "")
+            st.markdown(f"{mark} **{w.name}**: {w.status} ({w.revealed} of {w.total} drawn out)")
+        for line in d.missed:
+            st.markdown(f"- {line}")
+
+    if d.moments:
+        st.subheader("Moments to try again")
+        for m in d.moments:
+            with st.container(border=True):
+                st.markdown(f"**Turn {m.turn}: {m.kind.replace('_', ' ')}**")
+                if m.their_words:
+                    st.markdown(f'They said: *"{m.their_words}"*')
+                st.markdown(f'You said: "{m.said}"')
+                st.markdown(f':green[Try:] "{m.better}"')
+                st.caption(f"{m.why} Playbook: {m.cite.title}.")
+
+    if d.advice:
+        st.subheader("Advice")
+        for a in d.advice:
+            quotes = " ".join(f'"{q}"' for q in a.quotes[:2])
+            st.markdown(f"- {a.text} {quotes}")
+            st.caption(f"Playbook: {a.cite.title} - {a.cite.excerpt}")
+
+    with st.expander("Sources cited"):
+        for c in d.citations():
+            st.markdown(f"**{c.title}** (`{c.source}`)  \n{c.excerpt}")
+
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download debrief (Markdown)",
+        debrief_markdown(d),
+        file_name=f"debrief-{key}.md",
+        mime="text/markdown",
+        key=f"md-{key}",
+    )
+    c2.download_button(
+        "Download debrief (JSON)",
+        debrief_json(d),
+        file_name=f"debrief-{key}.json",
+        mime="application/json",
+        key=f"json-{key}",
+    )
+
+
+def render_branches(family: dict) -> None:
+    """Compare how the original and each "try again" branch went."""
+    if len(family) < 2:
+        return
+    st.subheader("Your branches")
+    rows = []
+    for rid, r in family.items():
+        s = r.state
+        rows.append(
+            {
+                "branch": "original" if not r.parent else f"from turn {r.parent['turn']}",
+                "your turns": r.leader_turn_count,
+                "trust": round(float(s.get("trust", 0)), 2),
+                "mood": s.get("mood"),
+                "understood": len(s.get("understood", [])),
+                "that's right": "yes" if s.get("thats_right") else "",
+                "id": rid,
+            }
+        )
+    st.dataframe(rows, hide_index=True, use_container_width=True)

@@ -1,0 +1,92 @@
+"""The Rehearse page and the Progress page, driven through Streamlit's AppTest (the real script)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+def start(at: AppTest) -> AppTest:
+    at.run(timeout=TIMEOUT)
+    next(b for b in at.button if b.label == "Start rehearsal").click().run(timeout=TIMEOUT)
+    return at
+
+
+def say(at: AppTest, line: str) -> AppTest:
+    at.chat_input[0].set_value(line).run(timeout=TIMEOUT)
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def test_the_page_opens_offline_and_invites_a_rehearsal(app):
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.title[0].value == "Rehearse a difficult conversation"
+    assert any("offline" in c.value for c in app.caption)
+
+
+def test_a_rehearsal_in_the_page_replies_in_character_and_labels_the_line(app):
+    start(app)
+    assert not app.exception
+    opening = app.chat_message[0].markdown[0].value
+    say(app, "Who do you see as the competition these days, and how is that changing?")
+    assert not app.exception
+    assert len(app.chat_message) == 3
+    reply = app.chat_message[2].markdown[0].value
+    assert reply and reply != opening
+    assert app.session_state["rehearsal"].transcript.turns[1].label == "question_open"
+
+
+def test_a_model_failure_keeps_the_line_for_a_resend(app, monkeypatch, free_port):
+    # A real OpenAI-compatible backend pointed at a closed loopback port: connection refused.
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port}/v1")
+    monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    start(app)
+    line = "What does a good year look like for you?"
+    say(app, line)
+    assert any("Cannot reach the model server" in e.value for e in app.error)
+    assert app.text_area[0].value == line  # nothing typed is lost
+    assert app.session_state["rehearsal"].leader_turn_count == 0
+
+
+def test_ending_shows_a_debrief_with_cited_advice(app):
+    start(app)
+    say(app, "Actually, you're wrong: the real problem is that finance starved IT for years.")
+    next(b for b in app.button if b.label == "End and debrief").click().run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any(h.value == "Debrief" for h in app.header)
+    assert any("Playbook:" in c.value for c in app.caption)
+
+
+def test_try_again_from_here_branches_and_keeps_the_line_to_edit(app):
+    start(app)
+    line = "Actually, you're wrong: the real problem is that finance starved IT for years."
+    say(app, line)
+    next(b for b in app.button if b.label == "Try again from here").click().run(timeout=TIMEOUT)
+    assert not app.exception
+    r = app.session_state["rehearsal"]
+    assert r.parent and r.leader_turn_count == 0
+    assert app.text_area[0].value == line
+    assert len(app.session_state["family"]) == 2
+
+
+def test_progress_lists_kept_rehearsals(app):
+    start(app)
+    say(app, "What worries you most this quarter?")
+    app.switch_page("pages/progress.py").run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.title[0].value == "Progress"
+    assert app.metric[0].value == "1"

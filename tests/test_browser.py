@@ -1,0 +1,70 @@
+"""The real app in a real browser: Debian's Chromium driven by Playwright against `streamlit run`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("browser-data")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(app_url)
+    yield pg
+    context.close()
+
+
+def test_a_rehearsal_round_trip_in_the_browser(page, tmp_path):
+    page.get_by_text("Rehearse a difficult conversation").wait_for()
+    page.get_by_role("button", name="Start rehearsal").click()
+    box = page.get_by_placeholder("What do you say?")
+    box.wait_for()
+    box.fill("Who do you see as the competition these days, and how is that changing?")
+    box.press("Enter")
+    page.get_by_text("open question").first.wait_for()  # the live label under the leader's line
+    messages = page.locator('[data-testid="stChatMessage"]')
+    assert messages.count() == 3
+    reply = messages.nth(2).inner_text()
+    assert len(reply) > 20
+    page.screenshot(path=str(tmp_path / "rehearsal.png"), full_page=True)
+
+    page.get_by_role("button", name="End and debrief").click()
+    page.get_by_role("heading", name="Debrief").wait_for()
+    assert page.get_by_text("Scorecard").count() >= 1
+    page.screenshot(path=str(tmp_path / "debrief.png"), full_page=True)
+
+
+def test_the_draft_review_page_scores_a_draft_in_the_browser(page):
+    page.get_by_role("link", name="Review a draft").click()
+    area = page.locator("textarea").first
+    area.wait_for()
+    area.fill(
+        "Hi Maria,\n\nYour team keeps blocking every investment we propose. Actually, the real problem is that "
+        "finance has starved IT for years. We need to move to the cloud now.\n\nThanks"
+    )
+    page.get_by_role("button", name="Review draft").click()
+    page.get_by_text("Sentence by sentence").wait_for()
+    assert page.get_by_text("/100").count() >= 1

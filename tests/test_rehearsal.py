@@ -1,0 +1,137 @@
+"""A rehearsal as the app and the CLI drive it: turns, failures that lose nothing, branches, kept sessions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach import sessions
+from coach.errors import BackendError, InputError
+from coach.llm import ScriptedChat
+from coach.personas import load_persona
+from coach.rehearsal import Rehearsal, replay, start_rehearsal
+from coach.transcript import Transcript
+from tests.helpers import listen_well
+
+PERSONA = "maria-cfo"
+
+
+@pytest.fixture
+def rehearsal(settings) -> Rehearsal:
+    return start_rehearsal(settings, persona_id=PERSONA, seed=3)
+
+
+def test_opening_line_comes_from_the_persona(rehearsal):
+    first = rehearsal.transcript.turns[0]
+    assert first.speaker == "counterpart"
+    assert first.text in rehearsal.persona.lines("opening")
+
+
+def test_a_turn_records_the_label_the_state_and_the_reply(rehearsal):
+    step = rehearsal.turn("Who do you see as the competition these days, and how is that changing?")
+    leader, reply = rehearsal.transcript.turns[-2:]
+    assert (leader.speaker, reply.speaker) == ("leader", "counterpart")
+    assert leader.label == "question_open" == step.labelled.label
+    assert reply.text == step.reply and step.reply
+    assert "competitors-1" in leader.state["revealed"]  # an open question about the area draws the fact out
+    assert reply.meta["facts"] == ["competitors-1"]
+
+
+@pytest.mark.parametrize(
+    "bad, problem", [("", "empty"), ("   \n ", "empty"), ("x" * 4001, "4,001 characters")]
+)
+def test_unusable_lines_are_refused_and_nothing_is_recorded(rehearsal, bad, problem):
+    before = len(rehearsal.transcript.turns)
+    with pytest.raises(InputError, match=problem):
+        rehearsal.turn(bad)
+    assert len(rehearsal.transcript.turns) == before
+
+
+def test_a_model_failure_restores_the_engine_and_the_line_can_be_sent_again(settings):
+    chat = ScriptedChat([BackendError("server down", kind="connection"), "Fine. Margins, then."])
+    r = Rehearsal(load_persona(PERSONA), "normal", 0, backend=chat)
+    r.open()
+    engine_before = r.engine.snapshot()
+    turns_before = len(r.transcript.turns)
+    line = "What does a good year look like for you?"
+    with pytest.raises(BackendError):
+        r.turn(line)
+    assert r.engine.snapshot() == engine_before
+    assert len(r.transcript.turns) == turns_before
+    step = r.turn(line)  # the same line, resent
+    assert step.reply == "Fine. Margins, then."
+    assert r.transcript.turns[-2].text == line
+
+
+def test_same_seed_and_lines_give_the_same_conversation(settings):
+    lines = ["Thanks for the time.", "What keeps you up at night?", "Who are your best customers?"]
+    runs = []
+    for _ in range(2):
+        r = start_rehearsal(settings, persona_id=PERSONA, seed=11)
+        for line in lines:
+            r.turn(line)
+        runs.append([t.text for t in r.transcript.turns])
+    assert runs[0] == runs[1]
+
+
+def test_a_good_listener_reaches_thats_right(rehearsal):
+    listen_well(rehearsal)
+    assert rehearsal.state["thats_right"], [t.text for t in rehearsal.transcript.turns[-4:]]
+
+
+def test_branching_rewinds_to_the_state_before_that_line(rehearsal):
+    rehearsal.turn("What does success look like for you this year?")
+    pivot = len(rehearsal.transcript.turns)
+    before_pivot = rehearsal.engine.snapshot()
+    rehearsal.turn("Actually, you're wrong about the systems: the real problem is the budget you gave us.")
+    child = rehearsal.branch(pivot)
+    assert [t.text for t in child.transcript.turns] == [t.text for t in rehearsal.transcript.turns[:pivot]]
+    assert child.engine.snapshot() == before_pivot
+    child.turn("Tell me more about how you're measured.")
+    assert child.transcript.turns[pivot].text == "Tell me more about how you're measured."
+    assert rehearsal.transcript.turns[pivot].text.startswith("Actually")  # the original is untouched
+    assert child.parent == {"id": rehearsal.id, "turn": pivot}
+
+
+def test_branching_from_a_counterpart_turn_is_refused_with_the_valid_turns(rehearsal):
+    rehearsal.turn("What worries you most?")
+    with pytest.raises(InputError, match=r"branch from one of turns \[1\]"):
+        rehearsal.branch(0)
+
+
+def test_kept_sessions_reopen_and_go_on(settings, rehearsal):
+    rehearsal.turn("What are you measured on this year?")
+    path = sessions.save(rehearsal, settings)
+    assert json.loads(path.read_text())["transcript"]["persona"] == PERSONA
+    again = sessions.load(rehearsal.id, settings)
+    assert [t.text for t in again.transcript.turns] == [t.text for t in rehearsal.transcript.turns]
+    assert again.state == rehearsal.state
+    again.turn("How did the last systems project go, from your side?")
+    assert again.leader_turn_count == 2
+    assert again.branch(1).leader_turn_count == 0  # snapshots survive the round trip
+
+
+def test_a_damaged_session_file_is_skipped_not_fatal(settings, rehearsal):
+    sessions.save(rehearsal, settings)
+    (sessions.sessions_dir(settings) / "broken.json").write_text("{not json")
+    assert [s.id for s in sessions.list_sessions(settings)] == [rehearsal.id]
+
+
+def test_replay_recovers_engine_state_for_a_plain_transcript():
+    persona = load_persona(PERSONA)
+    plain = Transcript(PERSONA, [])
+    plain.turns = Transcript.from_dict(
+        {
+            "persona": PERSONA,
+            "turns": [
+                {
+                    "speaker": "leader",
+                    "text": "Who do you see as your main competitors, and how is that changing?",
+                },
+                {"speaker": "counterpart", "text": "(original reply)"},
+            ],
+        }
+    ).turns
+    replayed = replay(plain, persona)
+    assert replayed.turns[1].state["revealed"] == ["competitors-1"]

@@ -261,16 +261,17 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
         return out("blaming", "casts their side as the other camp")
     if is_blame(text):
         return out("blaming", "puts the fault on their side")
-    if (
-        lab.label == "correct"
-        or STRONG_CORRECTION.search(text)
-        or (WEAK_CORRECTION.search(text) and not question)
-    ):
+    if STRONG_CORRECTION.search(text) or (WEAK_CORRECTION.search(text) and not question):
         return out("correcting", "contradicts or argues with their view")
     if is_ask(text):
         return out("ask", "makes a request")
-    if is_their_goals(text) or (lab.label == "reflect" and _THEIR.search(text)):
+    # An explicit "I know your..." / "My understanding is..." outranks the classifier's reading.
+    if UNDERSTANDING_STEM.search(text):
         return out("their_goals", "describes their goals or pressures")
+    if not pitch and (is_their_goals(text) or (lab.label == "reflect" and _THEIR.search(text))):
+        return out("their_goals", "describes their goals or pressures")
+    if lab.label == "correct" and not question:
+        return out("correcting", "reads as arguing with their view")
     if INDIRECT_QUESTION.search(text) and not pitch:
         return out("question_open", "asks to hear their view")
     if question:

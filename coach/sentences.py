@@ -31,6 +31,7 @@ _SIGNOFF = re.compile(
     re.I,
 )
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)]|[a-z][.)])\s+")
+_NAME_COMMA = re.compile(r"^\s*[A-Z][\w'-]*(\s+[A-Z][\w'-]*)?,\s*$")  # "Maria," on its own line
 _NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,3}\s*$")
 _ABBREV = (
     "e.g",
@@ -120,19 +121,28 @@ def split_draft(text: str) -> list[Sentence]:
             pieces.extend((s, "signoff" if signed_off else "body") for s in split_sentences(" ".join(block)))
             block.clear()
 
+    # A bare name on the last line, after a blank line, signs the message ("...\n\nSam").
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    name_at = None
+    if len(filled) >= 2 and _NAME_LINE.match(lines[filled[-1]]) and not lines[filled[-1] - 1].strip():
+        name_at = filled[-1]
     body_seen = False
-    for raw in lines:
+    for n, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             flush()
             continue
-        if not body_seen and not block and _GREETING.match(line):
-            pieces.append((line, "greeting"))
+        if n == name_at and body_seen:
+            flush()
+            pieces.append((line, "signoff"))
             continue
         if _SIGNOFF.match(line) and (body_seen or len(line.split()) <= 2):
             flush()
             signed_off = True
             pieces.append((line, "signoff"))
+            continue
+        if not body_seen and not block and (_GREETING.match(line) or _NAME_COMMA.match(line)):
+            pieces.append((line, "greeting"))
             continue
         if signed_off and (_NAME_LINE.match(line) or len(line.split()) <= 6):
             pieces.append((line, "signoff"))

@@ -69,15 +69,15 @@ class Rules:
     summary_min_share: float  # share of core facts one summary must itself describe
     closed_reveals: str  # "any" | "free" (only facts needing no trust) | "none"
     grudge_turns: int  # turns after a correction or pitch in which sensitive facts stay shut
-    volunteer_at: (
-        float  # trust at which an open question also draws out the next thing on their mind (2 = never)
-    )
+    volunteer_at: float  # trust at which an open question also brings up the next thing on their mind
+    praise: float  # how often a good open question gets a word of appreciation before the answer
 
 
+# volunteer_at above 1 means never: only an easy counterpart brings things up unasked.
 RULES: dict[str, Rules] = {
-    "easy": Rules(0.40, -0.10, 1.30, 0.70, 10, 0.50, 0.0, "any", 0, 0.55),
-    "normal": Rules(0.30, 0.00, 1.00, 1.00, 7, 0.60, 0.5, "free", 1, 2.0),
-    "hard": Rules(0.15, 0.10, 0.75, 1.40, 5, 0.70, 1.0, "none", 2, 2.0),
+    "easy": Rules(0.40, -0.10, 1.30, 0.70, 10, 0.50, 0.0, "any", 0, 0.55, 0.5),
+    "normal": Rules(0.30, 0.00, 1.00, 1.00, 7, 0.60, 0.5, "free", 1, 2.0, 0.3),
+    "hard": Rules(0.15, 0.10, 0.75, 1.40, 5, 0.70, 1.0, "none", 2, 2.0, 0.1),
 }
 
 # Base trust changes (scaled by the difficulty's gain or penalty).
@@ -433,7 +433,7 @@ class Engine:
             s["humble"] = True  # the playbook: asking for help to understand their world earns trust quickly
             self._gain(turn, "humility", "asked for help to understand their world")
         line = self._pick(f"reveal:{fact.id}", fact.reveal)
-        if open_q and self._rng.random() < 0.3:
+        if open_q and self._rng.random() < self.rules.praise:
             line = self._pick("open_question", self.persona.lines("open_question")) + " " + line
         turn.move, turn.line, turn.facts = "reveal", line, [fact]
         s["revealed"].append(fact.id)

@@ -4,8 +4,8 @@
     classify_batch([(utterance, context), ...]) -> list[Labelled]
 
 A learned model (coach/classifier.py, artifact in coach/assets/behaviours/, trained by
-``python -m evals.train_behaviours``) reads frozen MiniLM embeddings of the utterance and of the
-counterpart's preceding turn plus named lexical cues (coach/features.py). No language model, no network.
+``python -m evals.train_behaviours``) reads the frozen MiniLM embedding of the utterance plus named
+lexical cues of the utterance and of the counterpart's preceding turn (coach/features.py). No language model, no network.
 The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part
 of the counterpart's words that was paraphrased or contradicted. Its agreement with human labels is
 measured by ``python -m evals.behaviours`` (see evals/data/README.md).
@@ -28,6 +28,8 @@ QUOTE_CHARS = 200
 # A leading question that argues ("Don't you think...", "Wouldn't you agree...") is `correct` by the product's
 # definition, while counselling coders file it under questions; the cue adds this much to its logit.
 LEADING_BIAS = 3.0
+# Short batches pad less; 32 was fastest on 2 cores for turn-length texts (bench/behaviours.py).
+ENCODE_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,8 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
     from coach.embeddings import local_encoder
 
     net = shipped_network()
-    texts = [F.embed_texts(u, c) for u, c in pairs]
-    # Utterances and distinct contexts go through the encoder together: one call, less padding waste.
-    ctx_index: dict[str, int] = {}
-    for _, c in texts:
-        ctx_index.setdefault(c, len(ctx_index))
-    emb = local_encoder().encode([u for u, _ in texts] + list(ctx_index))
-    emb_u = emb[: len(texts)]
-    emb_c = emb[len(texts) :][[ctx_index[c] for _, c in texts]]
-    return scores(net, F.feature_matrix(pairs, emb_u, emb_c))
+    emb = local_encoder().encode([F.embed_text(u) for u, _ in pairs], batch_size=ENCODE_BATCH)
+    return scores(net, F.feature_matrix(pairs, emb))
 
 
 def scores(net: Network, x: np.ndarray) -> np.ndarray:

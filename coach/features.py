@@ -2,11 +2,13 @@
 
 Two parts, concatenated by :func:`feature_matrix`:
 
-* sentence embeddings (frozen MiniLM) of the leader's utterance and of the counterpart's preceding
-  turn, and their cosine similarity;
+* the sentence embedding (frozen MiniLM) of the leader's utterance;
 * a small set of lexical cues (question marks, first words, wh-words, contradiction and leading-question
   markers, "you"-stems, reflective stems, overlap with the counterpart's content words, length, style).
 
+The counterpart's turn enters through the lexical cues (content-word overlap with the utterance, its
+polarity, whether it asked something). Embedding it as well was measured (evals/data/README.md): it did
+not improve agreement and doubled the encoder's work per turn, so it was dropped.
 The lexical cues are named (:data:`CUE_NAMES`) so the evidence shown to the user can cite them.
 """
 
@@ -19,9 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 
-# How much of each text the embedding sees: long monologues add latency but little signal.
+# How much of the utterance the embedding sees: long monologues add latency but little signal.
 UTTERANCE_CHARS = 1000
-CONTEXT_CHARS = 400
 # Lexical features read at most this much (a 50,000-character paste must stay fast).
 LEXICAL_CHARS = 4000
 
@@ -215,12 +216,9 @@ def clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def embed_texts(utterance: str, context: str) -> tuple[str, str]:
-    """The strings the embedding model sees (bounded so that latency is bounded)."""
-    u = clean(utterance)[:UTTERANCE_CHARS] or " "
-    c = clean(context)
-    c = c[-CONTEXT_CHARS:] if c else " "
-    return u, c
+def embed_text(utterance: str) -> str:
+    """The string the embedding model sees (bounded so that latency is bounded)."""
+    return clean(utterance)[:UTTERANCE_CHARS] or " "
 
 
 def words(text: str) -> list[str]:
@@ -349,10 +347,7 @@ def lexical_features(utterance: str, context: str) -> np.ndarray:
     return np.fromiter((values[name] for name in CUE_NAMES), dtype=np.float32, count=len(CUE_NAMES))
 
 
-def feature_matrix(pairs: Sequence[tuple[str, str]], emb_u: np.ndarray, emb_c: np.ndarray) -> np.ndarray:
-    """[emb(u), emb(c), cos(u, c), lexical cues] for each pair, float32."""
+def feature_matrix(pairs: Sequence[tuple[str, str]], emb_u: np.ndarray) -> np.ndarray:
+    """[emb(utterance), lexical cues of (utterance, context)] for each pair, float32."""
     lex = np.stack([lexical_features(u, c) for u, c in pairs]) if pairs else np.zeros((0, len(CUE_NAMES)))
-    has_ctx = np.array([bool(clean(c)) for _, c in pairs], dtype=np.float32)[:, None]
-    emb_c = emb_c * has_ctx  # an empty context contributes nothing, not the embedding of " "
-    cos = (emb_u * emb_c).sum(axis=1, keepdims=True)
-    return np.hstack([emb_u, emb_c, cos, lex]).astype(np.float32)
+    return np.hstack([emb_u, lex]).astype(np.float32)

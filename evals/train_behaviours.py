@@ -6,7 +6,7 @@
 Trains on: AnnoMI dev + MRDA dev (../shared/data, read from disk, never copied into the repo) and the
 project's evals/data/business_train.csv. Never on evals/data/business_test.csv, which only measures.
 
-Model: frozen MiniLM embeddings + named lexical cues (coach/features.py) -> standardise -> one hidden
+Model: frozen MiniLM embedding of the utterance + named lexical cues of utterance and context (coach/features.py) -> standardise -> one hidden
 ReLU layer -> softmax, trained with Adam in numpy (seeded, so re-runs give the same weights).
 Rows are weighted so each source counts roughly as much as chosen in SOURCE_WEIGHT, not by its size.
 """
@@ -23,7 +23,7 @@ import numpy as np
 
 from coach.behaviours import LABELS, scores
 from coach.classifier import ASSET_DIR, Network
-from coach.features import CUE_NAMES, embed_texts, feature_matrix
+from coach.features import CUE_NAMES, embed_text, feature_matrix
 from evals.behaviours import REPO, SHARED_DATA, Row, agreement, format_report, read_labelled
 from evals.embcache import encode_cached
 
@@ -49,10 +49,7 @@ class Config:
 def featurize(rows: Sequence[Row]) -> np.ndarray:
     """The same features coach.behaviours computes at run time (embeddings come from the disk cache)."""
     pairs = [(r.utterance, r.context) for r in rows]
-    texts = [embed_texts(u, c) for u, c in pairs]
-    emb_u = encode_cached([t[0] for t in texts], progress=True)
-    emb_c = encode_cached([t[1] for t in texts], progress=True)
-    return feature_matrix(pairs, emb_u, emb_c)
+    return feature_matrix(pairs, encode_cached([embed_text(u) for u, _ in pairs], progress=True))
 
 
 def source_weights(sources: Sequence[str]) -> np.ndarray:
@@ -213,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "not_trained_on": "evals/data/business_test.csv",
         "source_weight": SOURCE_WEIGHT,
         "config": cfg.__dict__,
-        "features": {"embeddings": "all-MiniLM-L6-v2-int8 (utterance, context, cosine)", "cues": CUE_NAMES},
+        "features": {"embeddings": "all-MiniLM-L6-v2-int8 of the utterance", "cues": CUE_NAMES},
         "command": "python -m evals.train_behaviours" + (" --cv" if args.cv else ""),
         "train_seconds": round(secs, 1),
     }

@@ -143,24 +143,24 @@ def _last_sentence(text: str) -> str:
 def explain(label: str, utterance: str, context: str) -> Evidence:
     """The cue behind ``label`` and, for reflect/correct, the counterpart's words it answers."""
     u = F.clean(utterance)[: F.LEXICAL_CHARS]
-    low = u.lower()
     last = _last_sentence(u)
     if label in ("reflect", "correct"):
         span, overlap = F.best_context_span(u, context)
         quoted = _quote(span or _last_sentence(context)) if F.clean(context) else None
-        shared = sorted(F.content_stems(u) & F.content_stems(span or ""))
         if label == "reflect":
-            stem = _match(F.REFLECT_STEMS, u) if F.REFLECT_STEMS.search(low) else None
-            if stem and stem.lower() not in ("your", "you're", "you've", "for you", "you want", "you need"):
-                cue = f"'{stem}' - a reflective stem"
-            elif quoted and overlap > 0:
-                cue = (
-                    f"paraphrases: '{quoted}'"
-                    if len(shared) < 2
-                    else f"paraphrases '{quoted}' (shares: {', '.join(shared[:4])})"
-                )
-            else:
-                cue = "describes the counterpart's situation back to them in new words"
+            stem = _match(F.REFLECT_STEMS, u)
+            if stem and stem.lower() in ("your", "you're", "you've", "for you", "you want", "you need"):
+                stem = None
+            what = (
+                f"paraphrases: '{quoted}'"
+                if quoted and overlap > 0
+                else "describes their world back in new words"
+            )
+            cue = (
+                f"'{stem.split()[0] if stem.lower().startswith('so') else stem}...' - a reflective stem; {what}"
+                if stem
+                else what
+            )
             if u.endswith("?"):
                 cue += "; a reflection phrased as a question"
             return Evidence(cue, quoted)

@@ -19,7 +19,7 @@ from typing import Any
 
 from coach.behaviours import Labelled, classify
 from coach.engine import Engine
-from coach.errors import BackendError, InputError
+from coach.errors import InputError
 from coach.llm import ChatBackend
 from coach.personas import Persona
 from coach.transcript import Transcript, Turn
@@ -107,13 +107,17 @@ class Rehearsal:
         history = list(self.transcript.turns) + [Turn("leader", line)]
         passages = self._passages(line) if self.backend is not None else None
         chunks: list[str] = []
+        completed = False
         try:
             for chunk in speak(decision, self.persona, history, self.backend, passages):
                 chunks.append(chunk)
                 yield chunk
-        except BackendError:
-            self.engine.restore(before)
-            raise
+            completed = True
+        finally:
+            # A failed model, or a reader that stopped early (the page reran mid-reply): the turn
+            # never happened, so the counterpart must not remember it.
+            if not completed:
+                self.engine.restore(before)
         reply = "".join(chunks).strip() or decision.line
         self.snapshots[index] = before
         self.transcript.turns.append(

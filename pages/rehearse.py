@@ -149,13 +149,15 @@ for index, turn in enumerate(r.transcript.turns):
 
 
 def send(text: str) -> None:
+    # Kept until the reply is complete: if the page reruns mid-reply, the line comes back to resend.
+    ss.unsent, ss.unsent_error = text, None
     with st.chat_message("user"):
         st.markdown(text)
     try:
         with st.chat_message("assistant", avatar=":material/person:"):
             st.write_stream(r.say(text))
     except (BackendError, InputError) as exc:
-        ss.unsent, ss.unsent_error = text, str(exc)
+        ss.unsent_error = str(exc)
         st.rerun()
     ss.unsent = ss.unsent_error = None
     sessions.save(r, settings)

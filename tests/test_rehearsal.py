@@ -135,3 +135,15 @@ def test_replay_recovers_engine_state_for_a_plain_transcript():
     ).turns
     replayed = replay(plain, persona)
     assert replayed.turns[1].state["revealed"] == ["competitors-1"]
+
+
+def test_a_reply_abandoned_midway_leaves_no_trace_in_the_engine(settings):
+    chat = ScriptedChat(["Fine. Margins, then, since you ask."])
+    r = Rehearsal(load_persona(PERSONA), "normal", 0, backend=chat)
+    r.open()
+    before = r.engine.snapshot()
+    stream = r.say("Who do you see as the competition these days, and how is that changing?")
+    next(stream)  # the page reran after the first chunk
+    stream.close()
+    assert r.engine.snapshot() == before
+    assert r.leader_turn_count == 0

@@ -68,6 +68,9 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "What would help you most from technology this year?",
     ),
 }
+OPENER = (
+    "I've realised I don't know the business as well as I should. Could you help me understand your world?"
+)
 GENERAL = "What else should I understand about your world?"
 PITCHES = (
     "We should move everything onto a modern cloud platform; it would fix most of these problems.",
@@ -165,6 +168,9 @@ def good_listener(persona: Persona, difficulty: str | None = None, seed: int = 0
     drv = _Driver(persona, difficulty, seed, "good_listener", max_turns)
     asked: Counter[str] = Counter()
     summarised_at = -1  # how many facts were known at the last summary attempt
+    d = drv.say(OPENER, "question_open")  # the playbook's opener: ask for help to understand their world
+    for fact in d.facts_now:
+        drv.say(f"So {fact.paraphrase}.", "reflect")
 
     def try_summary() -> None:
         nonlocal summarised_at

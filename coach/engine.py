@@ -75,7 +75,7 @@ class Rules:
 
 # volunteer_at above 1 means never: only an easy counterpart brings things up unasked.
 RULES: dict[str, Rules] = {
-    "easy": Rules(0.40, -0.10, 1.30, 0.70, 10, 0.50, 0.0, "any", 0, 0.55, 0.5),
+    "easy": Rules(0.40, -0.10, 1.30, 0.70, 10, 0.50, 0.0, "any", 0, 0.50, 0.5),
     "normal": Rules(0.30, 0.00, 1.00, 1.00, 7, 0.60, 0.5, "free", 1, 2.0, 0.3),
     "hard": Rules(0.15, 0.10, 0.75, 1.40, 5, 0.70, 1.0, "none", 2, 2.0, 0.1),
 }
@@ -421,13 +421,13 @@ class Engine:
                 f"a closed question about {where} got a short answer; an open one draws out more"
             )
             return self._interrogation(turn)
-        self._reveal(turn, fact, open_q)
+        self._reveal(turn, fact, open_q, broad=area is None)
 
     def _closed_reveals(self, fact: Fact) -> bool:
         mode = self.rules.closed_reveals
         return mode == "any" or (mode == "free" and fact.trust == 0)
 
-    def _reveal(self, turn: _Turn, fact: Fact, open_q: bool) -> None:
+    def _reveal(self, turn: _Turn, fact: Fact, open_q: bool, broad: bool = False) -> None:
         s = self._s
         if open_q and HUMILITY.search(turn.text.raw) and not s.get("humble"):
             s["humble"] = True  # the playbook: asking for help to understand their world earns trust quickly
@@ -439,13 +439,15 @@ class Engine:
         s["revealed"].append(fact.id)
         if open_q:
             self._gain(turn, "open_reveal", f"an open question drew out {fact.topic}")
-            self._volunteer(turn)
+            if broad:  # asked about their world as a whole: an easy counterpart at ease says more
+                self._volunteer(turn)
         else:
             self._gain(turn, "closed_reveal", f"a closed question drew out {fact.topic}")
             self._interrogation(turn)
 
     def _volunteer(self, turn: _Turn) -> None:
-        """An open, trusting counterpart (easy) goes on to the next thing on their mind."""
+        """Asked broadly about their world, a trusting counterpart (easy) goes on to the next thing on their
+        mind: still an answer to the question asked, so no fact comes out unless its area was asked about."""
         s = self._s
         if s["trust"] + 1e-9 < self.rules.volunteer_at or s["grudge"]:
             return

@@ -474,3 +474,15 @@ def test_corrections_are_judged_on_the_words_too(text, lab, move):
     e = _engine()
     e.step("Who do you compete with?", label("question_open"))
     assert e.step(text, label(lab)).move == move
+
+
+def test_on_easy_a_broad_question_draws_out_two_things_but_an_area_question_only_its_own():
+    e = _engine(difficulty="easy")
+    e._s["trust"] = 0.6
+    broad = e.step("What keeps you up at night?", label("question_open"))
+    assert [f.id for f in broad.facts_now] == ["competitors-1", "customers-1"]
+    narrow = e.step("What does success look like for you?", label("question_open"))
+    assert [f.id for f in narrow.facts_now] == ["success-1"]
+    n = _engine(difficulty="normal")
+    n._s["trust"] = 0.6
+    assert len(n.step("What keeps you up at night?", label("question_open")).facts_now) == 1

@@ -156,6 +156,7 @@ FEELING = re.compile(
     r"\b(feel|feeling|frustrat\w*|worr\w*|concern\w*|anxious|stress\w*|tired|pressure|scared|afraid|"
     r"upset|angry|disappoint\w*|hope|want|need|important|matters?|care)\b"
 )
+FILLERS = frozenset("so uh um uhm er okay ok well and but now right yeah alright then oh mm hmm".split())
 DISFLUENCY = re.compile(r"\b(uh|um|uhm|er|hmm)\b")
 CONTEXT_QUESTION = re.compile(r"\?\s*$")
 
@@ -271,8 +272,11 @@ def lexical_features(utterance: str, context: str) -> np.ndarray:
     low = raw.lower()
     toks = words(low)
     sents = sentences(raw) or [raw]
-    last = sents[-1].lower()
+    # The sentence that carries the question (the last one with "?", else the last), minus leading fillers.
+    last = next((s for s in reversed(sents) if "?" in s), sents[-1]).lower()
     last_toks = words(last)
+    while len(last_toks) > 1 and last_toks[0] in FILLERS:
+        last_toks = last_toks[1:]
     first = toks[0] if toks else ""
     u_stems = content_stems(raw)
     c_stems, c_parts = _context_parts(ctx) if ctx else (frozenset(), ())

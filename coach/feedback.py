@@ -49,8 +49,16 @@ class Citation:
     @classmethod
     def of(cls, section_id: str) -> Citation:
         p = get_section(section_id)
-        first = p.text.strip().split("\n\n")[0]
-        return cls(p.section_id, p.title, p.source, first[:280])
+        return cls(p.section_id, p.title, p.source, _excerpt(p.text))
+
+
+def _excerpt(text: str, limit: int = 320) -> str:
+    """The section's first paragraph, cut at a sentence end within ``limit`` characters."""
+    first = text.strip().split("\n\n")[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = max(first.rfind(". ", 0, limit), first.rfind("? ", 0, limit), first.rfind("! ", 0, limit))
+    return first[: cut + 1] if cut > 0 else first[:limit].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass
@@ -162,7 +170,8 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
         move = (reply.meta or {}).get("move", "") if reply else ""
         state = turn.state or {}
         if lab.label == "correct" or move == "react_correction":
-            quoted = lab.quoted or their
+            quoted = _substantive(transcript, index, lab.quoted)
+            their = quoted
             better = reflection_of(quoted) or reflection_of(their)
             if better:
                 out.append(
@@ -183,6 +192,7 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
             and not understood_before_pitch
             and (move == "react_pitch" or _looks_like_pitch(turn.text))
         ):
+            their = _substantive(transcript, index, None)
             better = reflection_of(their) if their else ""
             if better:
                 out.append(
@@ -212,6 +222,21 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
         if state.get("thats_right"):
             understood_before_pitch = True
     return out
+
+
+def _substantive(transcript: Transcript, index: int, quoted: str | None) -> str:
+    """What they said that the leader was answering: the quoted words, or, when those are a bare
+    "Exactly that.", the last counterpart turn before it with something in it."""
+    if quoted and _content_words(quoted) >= 4:
+        return quoted
+    for turn in reversed(transcript.turns[:index]):
+        if turn.speaker == "counterpart" and _content_words(turn.text) >= 4:
+            return turn.text
+    return quoted or transcript.context_before(index)
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in text.split() if len(w.strip(".,!?;:'\"")) > 3)
 
 
 _PITCH_WORDS = (

@@ -79,9 +79,20 @@ def swap_person(text: str) -> str:
     return _WORD.sub(repl, text)
 
 
+_STOP = set(
+    "that this with have been from they them their there what when which would could should about just "
+    "really very some thing things more most also only even much many into than then were will your yours "
+    "nobody anybody somebody everyone side asked before here know think".split()
+)
+_ADDRESSING = re.compile(r"\b(you|your|you're|asked|ask)\b", re.I)
+
+
 def _content_score(sentence: str) -> int:
+    """Words that carry their world; a sentence about the conversation itself ("nobody has asked me
+    that") scores lower than one about the business."""
     words = [w.lower() for w in _WORD.findall(sentence)]
-    return sum(1 for w in words if len(w) > 3)
+    score = sum(1 for w in words if len(w) > 3 and w not in _STOP)
+    return score - (2 if _ADDRESSING.search(sentence) else 0)
 
 
 def key_sentence(text: str) -> str:

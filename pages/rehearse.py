@@ -74,7 +74,7 @@ with st.sidebar:
         "Difficulty",
         ["easy", "normal", "hard"],
         default=by_id[pid].difficulty,
-        key="difficulty_choice",
+        key=f"difficulty-{pid}",
         help="Harder counterparts trust more slowly, lose patience sooner and need a fuller summary.",
     )
     seed = st.number_input(

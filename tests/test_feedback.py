@@ -128,3 +128,14 @@ def test_a_bad_model_answer_keeps_the_offline_lines_and_says_so(argued, reply, n
     enrich_with_model(d, argued.transcript, ScriptedChat([reply]))
     assert [m.better for m in d.moments] == offline
     assert any(note in n for n in d.notes)
+
+
+def test_a_correction_after_a_bare_acknowledgement_reflects_what_she_last_said_of_substance(settings):
+    r = start_rehearsal(settings, persona_id="maria-cfo", seed=0)
+    r.turn("Who do you see as the competition these days, and how is that changing?")
+    r.turn("So the app-based brokers are undercutting you on price and picking off small shippers.")
+    r.turn(CORRECTION)  # her last line was a bare "Right. Exactly that."-style acknowledgement
+    moment = next(m for m in build_debrief(r.transcript, r.persona).moments if m.kind == "correction")
+    assert "broker" in moment.their_words.lower(), moment.their_words  # her reveal, not "Exactly that."
+    theirs = {w.strip(".,").lower() for w in moment.their_words.split() if len(w) > 4}
+    assert len(theirs & {w.strip(".,?").lower() for w in moment.better.split()}) >= 2, moment.better

@@ -1,6 +1,8 @@
 """Counterpart in the browser: `streamlit run app.py`.
 
-This file and pages/ only render and call the `coach` package.
+This file and views/ only render and call the `coach` package. The pages live in views/, not pages/:
+with st.navigation, a pages/ folder would also make Streamlit list every module in it (helpers
+included) when a page URL is opened directly.
 """
 
 import streamlit as st
@@ -10,10 +12,12 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page("pages/rehearse.py", title="Rehearse", icon=":material/forum:", default=True),
-    st.Page("pages/review.py", title="Review a draft", icon=":material/edit_note:"),
-    st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
-    st.Page("pages/3_Personas.py", title="Personas", icon=":material/person:"),
+    st.Page(
+        "views/rehearse.py", title="Rehearse", icon=":material/forum:", url_path="rehearse", default=True
+    ),
+    st.Page("views/review.py", title="Review a draft", icon=":material/edit_note:"),
+    st.Page("views/progress.py", title="Progress", icon=":material/trending_up:"),
+    st.Page("views/personas.py", title="Personas", url_path="personas", icon=":material/person:"),
 ]
 
 st.navigation(PAGES).run()

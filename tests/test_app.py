@@ -86,7 +86,7 @@ def test_try_again_from_here_branches_and_keeps_the_line_to_edit(app):
 def test_progress_lists_kept_rehearsals(app):
     start(app)
     say(app, "What worries you most this quarter?")
-    app.switch_page("pages/progress.py").run(timeout=TIMEOUT)
+    app.switch_page("views/progress.py").run(timeout=TIMEOUT)
     assert not app.exception
     assert app.title[0].value == "Progress"
     assert app.metric[0].value == "1"

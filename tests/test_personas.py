@@ -228,7 +228,7 @@ def page(settings, monkeypatch) -> AppTest:
     monkeypatch.setenv("COACH_DATA_DIR", str(settings.data_dir))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/3_Personas.py").run()
+    at.switch_page("views/personas.py").run()
     assert not at.exception
     return at
 

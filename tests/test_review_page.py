@@ -1,5 +1,5 @@
 """The Review-a-draft page in the browser's script, driven through Streamlit's AppTest: app.py's navigation,
-then a switch to pages/review.py (the page runs inside st.navigation, as in the real app)."""
+then a switch to views/review.py (the page runs inside st.navigation, as in the real app)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ Sam
 def page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
-    at.switch_page("pages/review.py").run(timeout=TIMEOUT)
+    at.switch_page("views/review.py").run(timeout=TIMEOUT)
     return at
 
 
@@ -85,7 +85,7 @@ def test_a_model_failure_is_reported_and_the_offline_review_stays(monkeypatch):
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
-    at.switch_page("pages/review.py").run(timeout=TIMEOUT)
+    at.switch_page("views/review.py").run(timeout=TIMEOUT)
     review(at, POOR)
     assert not at.exception
     assert any("Cannot reach the model server" in w.value for w in at.warning)

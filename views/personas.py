@@ -15,7 +15,7 @@ from coach.personas import (
     save_persona,
     template_yaml,
 )
-from pages.common import get_settings, reported
+from views.common import get_settings, reported
 
 NEW = "+ New card"
 ss = st.session_state

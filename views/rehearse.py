@@ -9,8 +9,8 @@ from coach.errors import BackendError, CoachError, InputError
 from coach.feedback import build_debrief
 from coach.personas import list_personas
 from coach.rehearsal import Rehearsal, start_rehearsal
-from pages.common import get_settings, label_badge, reported
-from pages.debrief_view import render_branches, render_debrief
+from views.common import get_settings, label_badge, reported
+from views.debrief_view import render_branches, render_debrief
 
 MOOD_ICONS = {
     "irritated": ":material/sentiment_dissatisfied:",

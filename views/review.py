@@ -8,7 +8,7 @@ from coach.draft_export import review_json, review_markdown
 from coach.draft_signals import LABEL_NAMES
 from coach.drafts import DraftReview, review_draft
 from coach.personas import list_personas
-from pages.common import get_settings, label_badge, reported
+from views.common import get_settings, label_badge, reported
 
 DRAFT_COLORS = {
     "their_goals": "green",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.progress import progress_rows
-from pages.common import get_settings, reported
+from views.common import get_settings, reported
 
 st.title("Progress")
 settings = get_settings()

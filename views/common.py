@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import streamlit as st
@@ -61,3 +62,14 @@ def label_badge(label: str | None, confidence: float | None = None, help: str | 
     if confidence is not None:
         text += f" · {confidence:.0%}"
     st.badge(text, color=LABEL_COLORS.get(label, "gray"), help=help)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_scorer() -> threading.Thread:
+    """Load the behaviour classifier in the background once per server, while the user reads and types,
+    so the first line they send is not the one that pays for loading it."""
+    from coach.behaviours import classify
+
+    thread = threading.Thread(target=classify, args=("Thanks for making the time.", ""), daemon=True)
+    thread.start()
+    return thread

@@ -9,7 +9,7 @@ from coach.errors import BackendError, CoachError, InputError
 from coach.feedback import build_debrief
 from coach.personas import list_personas
 from coach.rehearsal import Rehearsal, start_rehearsal
-from views.common import get_settings, label_badge, reported
+from views.common import get_settings, label_badge, reported, warm_up_scorer
 from views.debrief_view import render_branches, render_debrief
 
 MOOD_ICONS = {
@@ -29,6 +29,7 @@ ss.setdefault("coaching", True)
 settings = get_settings()
 if settings is None:
     st.stop()
+warm_up_scorer()
 
 with reported():
     personas = list_personas(settings)

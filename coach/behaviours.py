@@ -5,7 +5,8 @@
 
 A learned model (coach/classifier.py, artifact in coach/assets/behaviours/, trained by
 ``python -m evals.train_behaviours``) reads the frozen MiniLM embedding of the utterance plus named
-lexical cues of the utterance and of the counterpart's preceding turn (coach/features.py). No language model, no network.
+lexical cues of the utterance and of the counterpart's preceding turn (coach/features.py).
+No language model and no network are involved.
 The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part
 of the counterpart's words that was paraphrased or contradicted. Its agreement with human labels is
 measured by ``python -m evals.behaviours`` (see evals/data/README.md).
@@ -21,7 +22,7 @@ import numpy as np
 
 from coach import features as F
 from coach.classifier import Network
-from coach.errors import InputError
+from coach.errors import CorpusError, InputError
 
 LABELS = ("reflect", "question_open", "question_closed", "inform", "correct", "other")
 QUOTE_CHARS = 200
@@ -60,11 +61,12 @@ def classify(utterance: str, context: str = "") -> Labelled:
 
 def classify_batch(pairs: Sequence[tuple[str, str]]) -> list[Labelled]:
     """Label many utterances at once (embeddings are computed in batches; much faster per item)."""
-    clean_pairs = [_check(u, c, i) for i, (u, c) in enumerate(pairs)]
+    clean_pairs = [_check(item, i) for i, item in enumerate(pairs)]
     out: list[Labelled | None] = [None] * len(clean_pairs)
     todo = [i for i, (u, _) in enumerate(clean_pairs) if _is_blank(u)]
     for i in todo:
-        out[i] = Labelled("other", 1.0, Evidence("empty utterance: nothing was said"), {"other": 1.0})
+        blank = {lab: float(lab == "other") for lab in LABELS}
+        out[i] = Labelled("other", 1.0, Evidence("empty utterance: nothing was said"), blank)
     live = [i for i, (u, _) in enumerate(clean_pairs) if not _is_blank(u)]
     if live:
         sub = [clean_pairs[i] for i in live]
@@ -80,7 +82,10 @@ def classify_batch(pairs: Sequence[tuple[str, str]]) -> list[Labelled]:
     return [o for o in out if o is not None]
 
 
-def _check(utterance: object, context: object, index: int) -> tuple[str, str]:
+def _check(item: object, index: int) -> tuple[str, str]:
+    if not isinstance(item, tuple | list) or len(item) != 2:
+        raise InputError(f"item {index} is {item!r:.60}; pass (utterance, context) pairs.")
+    utterance, context = item
     if utterance is None:
         utterance = ""
     if context is None:
@@ -103,7 +108,13 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
 
     net = shipped_network()
     emb = local_encoder().encode([F.embed_text(u) for u, _ in pairs], batch_size=ENCODE_BATCH)
-    return scores(net, F.feature_matrix(pairs, emb))
+    x = F.feature_matrix(pairs, emb)
+    if x.shape[1] != net.n_features:
+        raise CorpusError(
+            f"The behaviour model expects {net.n_features} features but coach/features.py makes {x.shape[1]}; "
+            "the artifact is out of date. Rebuild it with: python -m evals.train_behaviours"
+        )
+    return scores(net, x)
 
 
 def scores(net: Network, x: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ from coach.behaviours import LABELS, scores
 from coach.classifier import ASSET_DIR, Network
 from coach.features import CUE_NAMES, embed_text, feature_matrix
 from evals.behaviours import REPO, SHARED_DATA, Row, agreement, format_report, read_labelled
-from evals.embcache import encode_cached
+from evals.embcache import CACHE, encode_cached
 
 BUSINESS_TRAIN = REPO / "evals" / "data" / "business_train.csv"
 BUSINESS_TEST = REPO / "evals" / "data" / "business_test.csv"
@@ -46,10 +46,10 @@ class Config:
     seed: int = 0
 
 
-def featurize(rows: Sequence[Row]) -> np.ndarray:
+def featurize(rows: Sequence[Row], cache: Path | None = CACHE) -> np.ndarray:
     """The same features coach.behaviours computes at run time (embeddings come from the disk cache)."""
     pairs = [(r.utterance, r.context) for r in rows]
-    return feature_matrix(pairs, encode_cached([embed_text(u) for u, _ in pairs], progress=True))
+    return feature_matrix(pairs, encode_cached([embed_text(u) for u, _ in pairs], cache, progress=True))
 
 
 def source_weights(sources: Sequence[str]) -> np.ndarray:
@@ -126,7 +126,7 @@ class Dataset:
     groups: np.ndarray
 
 
-def load_sources(shared: Path) -> dict[str, Dataset]:
+def load_sources(shared: Path, cache: Path | None = CACHE) -> dict[str, Dataset]:
     out = {}
     for name, path in (
         ("annomi", shared / "annomi_dev.csv"),
@@ -137,7 +137,9 @@ def load_sources(shared: Path) -> dict[str, Dataset]:
         print(f"features: {path}", flush=True)
         rows = read_labelled(path)
         y = np.array([LABELS.index(r.label) for r in rows])
-        out[name] = Dataset(name, rows, featurize(rows), y, np.array([f"{name}:{r.group}" for r in rows]))
+        out[name] = Dataset(
+            name, rows, featurize(rows, cache), y, np.array([f"{name}:{r.group}" for r in rows])
+        )
     return out
 
 
@@ -190,12 +192,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(SHARED_DATA), help="folder with annomi_dev.csv and mrda_dev.csv")
     ap.add_argument("--cv", action="store_true", help="run grouped cross-validation before training")
     ap.add_argument("--out", default=str(ASSET_DIR), help="where to write model.npz and model.json")
+    ap.add_argument("--cache", default=str(CACHE), help="embedding cache file, or 'none' to encode afresh")
     ap.add_argument("--epochs", type=int, default=Config.epochs)
     ap.add_argument("--hidden", type=int, default=Config.hidden)
     args = ap.parse_args(argv)
     cfg = Config(epochs=args.epochs, hidden=args.hidden)
     start = time.perf_counter()
-    data = load_sources(Path(args.shared))
+    data = load_sources(Path(args.shared), None if args.cache == "none" else Path(args.cache))
     cv = {}
     if args.cv:
         for name, rep in cross_validate(data, cfg).items():

@@ -105,6 +105,12 @@ def test_non_text_input_is_a_clear_error(utterance, context):
         classify(utterance, context)
 
 
+@pytest.mark.parametrize("item", ["just a string", ("one",), ("a", "b", "c"), 7])
+def test_batch_items_must_be_pairs(item):
+    with pytest.raises(InputError, match="pass \\(utterance, context\\) pairs"):
+        classify_batch([("fine", "ok"), item])
+
+
 def test_batch_matches_single_calls_and_keeps_order():
     pairs = [(u, c) for c, u, _ in CLEAR] + [("", "Hello")]
     batch = classify_batch(pairs)

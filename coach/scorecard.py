@@ -39,7 +39,7 @@ ASK = re.compile(
     r"would you be willing|are you willing|would you (sponsor|approve|commit|support|fund|back)|"
     r"could you (sponsor|approve|commit|support|fund|free up|lend|give)|i'?m asking (you|for)|my ask is|"
     r"i need (?!to (understand|know|hear|learn|check|make sure|think))|can i ask you to|"
-    r"i'?d ask (you|that)|i propose we|will you)\b",
+    r"i'?d ask (you|that)|i propose we|will you (commit|sponsor|approve|agree|support|fund))\b",
     re.I,
 )
 US_THEM = re.compile(

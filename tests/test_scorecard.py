@@ -92,6 +92,8 @@ def test_talk_balance_is_leader_share_of_words():
         ("Would you be willing to sponsor the pilot?", True),
         ("I need one analyst from your team for six weeks.", True),
         ("I need to understand your targets first.", False),
+        ("Will you be at the offsite next week?", False),
+        ("Will you sponsor the pilot at the steering group?", True),
         ("What keeps you up at night?", False),
     ],
 )

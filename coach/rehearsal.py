@@ -226,14 +226,26 @@ def start_rehearsal(
         backend = backend_from_settings(settings)
     retrieve = None
     if backend is not None:
+        import threading
+
         from coach import retrieval
 
         def retrieve(query: str) -> list:
             return retrieval.search(query, k=2, settings=settings)
 
+        # Build or open the playbook index while the leader reads the opening line, not on their first turn.
+        threading.Thread(target=_quietly, args=(retrieval.open_index, settings), daemon=True).start()
+
     rehearsal = Rehearsal(persona, difficulty or persona.difficulty, seed, backend=backend, retrieve=retrieve)
     rehearsal.open()
     return rehearsal
+
+
+def _quietly(fn: Callable, *args) -> None:
+    try:
+        fn(*args)
+    except Exception:  # noqa: BLE001 - a warm-up; the first real search reports any problem itself
+        pass
 
 
 def replay(transcript: Transcript, persona: Persona) -> Transcript:

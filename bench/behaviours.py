@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
+
+from bench.machine import describe
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = [REPO / "evals" / "data" / "business_train.csv", REPO / "evals" / "data" / "business_test.csv"]
@@ -29,21 +30,8 @@ def _pairs() -> list[tuple[str, str]]:
     return out
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; load average {load:.2f}"
-
-
 def main() -> None:
-    print(f"machine: {_machine()}")
+    print(f"machine: {describe()}")
     start = time.perf_counter()
     from coach.behaviours import classify, classify_batch
     from coach.classifier import ASSET_DIR, shipped_network

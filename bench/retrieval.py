@@ -18,22 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.machine import describe
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def machine() -> str:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = "n/a"
-    if hasattr(os, "getloadavg"):
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"cpus {os.cpu_count()}  model {model}  load average {load}  python {sys.version.split()[0]}"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -56,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cli-runs", type=int, default=10, help="'coach ask' subprocess runs (default 10)")
     args = parser.parse_args(argv)
 
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     data_dir = Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
     os.environ["COACH_DATA_DIR"] = str(data_dir)
 

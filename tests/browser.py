@@ -11,6 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -30,6 +31,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class App(NamedTuple):
+    url: str
+    pid: int
 
 
 @contextmanager
@@ -55,8 +61,8 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -70,7 +76,7 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None):
                 time.sleep(0.2)
         else:
             raise RuntimeError("the app did not answer /_stcore/health within 60 s")
-        yield url
+        yield App(url, proc.pid)
     finally:
         proc.terminate()
         try:

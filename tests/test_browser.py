@@ -15,8 +15,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("browser-data")) as url:
-        yield url
+    with running_app(tmp_path_factory.mktemp("browser-data")) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="module")

@@ -133,6 +133,10 @@ def _turns_with(per_turn: list[TurnLabel], *labels: str) -> list[TurnLabel]:
     return [t for t in per_turn if t.label in labels]
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -180,7 +184,7 @@ def _reflection_ratio(per_turn: list[TurnLabel]) -> Measure:
             "Reflection-to-question ratio",
             crit,
             None,
-            f"{len(refl)} reflections, no questions",
+            f"{_n(len(refl), 'reflection')}, no questions",
             bench,
             "good",
             evidence,
@@ -192,7 +196,7 @@ def _reflection_ratio(per_turn: list[TurnLabel]) -> Measure:
         "Reflection-to-question ratio",
         crit,
         round(ratio, 2),
-        f"{ratio:.1f}:1 ({len(refl)} reflections, {len(ques)} questions)",
+        f"{ratio:.1f}:1 ({_n(len(refl), 'reflection')}, {_n(len(ques), 'question')})",
         bench,
         verdict,
         evidence,

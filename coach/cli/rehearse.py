@@ -121,7 +121,7 @@ def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_sav
     if not as_json:
         state = r.state
         click.echo(
-            f"{n} turns. Trust {state.get('trust', 0):.2f}; understood {len(state.get('understood', []))} of "
+            f"{n} turn{'' if n == 1 else 's'}. Trust {state.get('trust', 0):.2f}; understood {len(state.get('understood', []))} of "
             f'{len(state.get("core", []))} core facts; "that\'s right": {"yes" if state.get("thats_right") else "not yet"}.'
         )
         click.echo(f"Debrief: coach report {path if not no_save else '<transcript.json>'}")

@@ -90,3 +90,21 @@ def test_progress_lists_kept_rehearsals(app):
     assert not app.exception
     assert app.title[0].value == "Progress"
     assert app.metric[0].value == "1"
+
+
+def test_the_thats_right_moment_is_unmistakable(app, settings):
+    from coach.rehearsal import start_rehearsal
+    from tests.helpers import listen_well
+
+    app.run(timeout=TIMEOUT)
+    r = listen_well(start_rehearsal(settings, persona_id="maria-cfo"))
+    assert r.state["thats_right"]
+    app.session_state["rehearsal"] = r
+    app.session_state["family"] = {r.id: r}
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("That's right." in s.value for s in app.success)
+    # the counterpart's line that said it carries a green badge in the conversation itself
+    assert any(
+        m.value.startswith(":green-badge[") and "they feel understood" in m.value for m in app.markdown
+    )

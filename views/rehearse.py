@@ -132,6 +132,8 @@ for index, turn in enumerate(r.transcript.turns):
     if turn.speaker == "counterpart":
         with st.chat_message("assistant", avatar=":material/person:"):
             st.markdown(turn.text)
+            if (turn.meta or {}).get("move") == "thats_right":
+                st.badge("That's right: they feel understood", icon=":material/verified:", color="green")
         continue
     with st.chat_message("user"):
         st.markdown(turn.text)

@@ -125,27 +125,10 @@ def check_draft(text: str) -> str:
 
 def read_draft_file(path: str | Path) -> str:
     """Read a draft from a text file; InputError for a missing, empty, binary or oversized file."""
+    from coach.textfile import read_text
+
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file. Give the path of a text file holding your draft.") from None
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder. Give the path of one text file holding your draft.")
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"{path}: {size:,} bytes is too large for one message (limit {MAX_FILE_BYTES:,}). "
-            "Put just the draft in the file."
-        )
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise InputError(f"{path}: looks binary (it contains NUL bytes). Save the draft as plain UTF-8 text.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}). Save the draft as UTF-8 text."
-        ) from None
+    text = read_text(path, what="a text file holding your draft", max_bytes=MAX_FILE_BYTES)
     if not text.strip():
         raise InputError(f"{path}: the file is empty. Put the draft you plan to send in it.")
     return check_draft(text)

@@ -298,7 +298,7 @@ def _advice(
     if m and m.value:
         add(
             "corrections",
-            f"You corrected them {m.display}. While you are showing understanding, the goal is none: "
+            f"You corrected them ({m.display}). While you are showing understanding, the goal is none: "
             "describe the world as they see it, even where you disagree.",
             "dont-correct",
         )

@@ -447,17 +447,15 @@ def parse_persona_yaml(text: str, source: str = "card") -> Persona:
 
 
 def load_persona_file(path: str | Path) -> Persona:
+    from coach.textfile import read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PersonaError(
-            f"{path}: no such persona file. Check the path, or see 'coach personas'."
-        ) from None
-    except UnicodeDecodeError:
-        raise PersonaError(f"{path}: not UTF-8 text. Save the card as UTF-8 YAML.") from None
-    except IsADirectoryError:
-        raise PersonaError(f"{path}: is a folder; give the path of one .yaml card.") from None
+    text = read_text(
+        path,
+        what="one persona card (.yaml)",
+        error=PersonaError,
+        missing=f"{path}: no such persona file. Check the path, or see 'coach personas'.",
+    )
     return _parse_cached(text, str(path.resolve()), str(path))
 
 

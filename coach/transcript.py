@@ -85,20 +85,26 @@ class Transcript:
     @classmethod
     def from_dict(cls, data: Any, source: str = "transcript") -> Transcript:
         if not isinstance(data, dict):
-            raise InputError(f"{source}: expected a JSON object with 'persona' and 'turns', got {type(data).__name__}.")
+            raise InputError(
+                f"{source}: expected a JSON object with 'persona' and 'turns', got {type(data).__name__}."
+            )
         missing = [k for k in ("persona", "turns") if k not in data]
         if missing:
-            raise InputError(f"{source}: missing {', '.join(repr(m) for m in missing)}. "
-                             "A transcript needs {\"persona\": ID, \"turns\": [{\"speaker\": ..., \"text\": ...}]}.")
+            raise InputError(
+                f"{source}: missing {', '.join(repr(m) for m in missing)}. "
+                'A transcript needs {"persona": ID, "turns": [{"speaker": ..., "text": ...}]}.'
+            )
         if not isinstance(data["turns"], list):
-            raise InputError(f"{source}: 'turns' must be a list of {{\"speaker\", \"text\"}} objects.")
+            raise InputError(f'{source}: \'turns\' must be a list of {{"speaker", "text"}} objects.')
         turns = []
         for n, raw in enumerate(data["turns"]):
             if not isinstance(raw, dict):
                 raise InputError(f"{source}: turn {n} is not an object; give it 'speaker' and 'text'.")
             speaker, text = raw.get("speaker"), raw.get("text")
             if speaker not in SPEAKERS:
-                raise InputError(f"{source}: turn {n} has speaker {speaker!r}; use 'leader' or 'counterpart'.")
+                raise InputError(
+                    f"{source}: turn {n} has speaker {speaker!r}; use 'leader' or 'counterpart'."
+                )
             if not isinstance(text, str):
                 raise InputError(f"{source}: turn {n} has no 'text' string.")
             turns.append(Turn(speaker, text, raw.get("label"), raw.get("state"), raw.get("meta") or {}))
@@ -112,17 +118,18 @@ class Transcript:
 
     @classmethod
     def load(cls, path: str | Path) -> Transcript:
-        path = Path(path)
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file. Check the path.") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not UTF-8 text. Save the transcript as UTF-8 JSON.") from None
+        """A transcript file, or a kept session file (which wraps one)."""
+        from coach.textfile import read_text
+
+        raw = read_text(path, what="a transcript JSON file")
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
+            raise InputError(
+                f'{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). A transcript is {{"persona": ID, "turns": [...]}}.'
+            ) from None
+        if isinstance(data, dict) and isinstance(data.get("transcript"), dict) and "turns" not in data:
+            data = data["transcript"]  # a kept session file wraps its transcript
         return cls.from_dict(data, source=str(path))
 
     def copy(self) -> Transcript:

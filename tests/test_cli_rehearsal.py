@@ -104,7 +104,7 @@ def test_report_replays_a_plain_transcript_and_says_so(runner, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("{oops", "not a JSON transcript"),
+        ("{oops", "not valid JSON"),
         ('{"turns": []}', "missing 'persona'"),
         (
             '{"persona": "maria-cfo", "turns": [{"speaker": "cfo", "text": "x"}]}',

@@ -15,16 +15,9 @@ END_WORDS = {"/end", "/quit", "/exit"}
 
 
 def _script_lines(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            f"--script {path}: no such file. Give a text file with one line per leader turn."
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            f"--script {path}: not UTF-8 text. Save it as UTF-8, one line per leader turn."
-        ) from None
+    from coach.textfile import read_text
+
+    text = read_text(path, what="a text file with one line per leader turn (--script)")
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     if not lines:

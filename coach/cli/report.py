@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from coach.cli.base import main
 from coach.config import load_settings
-from coach.errors import InputError
-
-
-def load_any_transcript(path: Path):
-    """A transcript file, or a kept session file (which wraps one)."""
-    from coach.transcript import Transcript
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file. Give a transcript JSON or a session file.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            f"{path}: not a JSON transcript ({exc}). See 'coach score --help' for the format."
-        ) from None
-    if isinstance(data, dict) and "transcript" in data and "turns" not in data:
-        data = data["transcript"]
-    return Transcript.from_dict(data, source=str(path))
 
 
 @main.command()
@@ -43,9 +24,10 @@ def report(transcript, fmt, output, model):
     from coach.personas import load_persona
     from coach.rehearsal import replay
     from coach.report import debrief_json, debrief_markdown
+    from coach.transcript import Transcript
 
     settings = load_settings()
-    tr = load_any_transcript(transcript)
+    tr = Transcript.load(transcript)
     persona = load_persona(tr.persona, settings)
     note = None
     if tr.leader_turns() and not any(t.state for t in tr.turns):

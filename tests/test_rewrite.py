@@ -21,10 +21,18 @@ def test_swap_person_gives_their_words_back_from_the_leaders_side(said, expected
 @pytest.mark.parametrize(
     "their_words, must_contain",
     [
-        ("Look, our margins dropped four points and the board is asking me why.", "your margins dropped four points"),
-        ("Honestly, I've been burned by two ERP projects that went over budget.", "you've been burned by two ERP"),
-        ("Fine. What do you want? We lost the Hartman account to a cheaper rival last quarter.",
-         "you lost the Hartman account"),
+        (
+            "Look, our margins dropped four points and the board is asking me why.",
+            "your margins dropped four points",
+        ),
+        (
+            "Honestly, I've been burned by two ERP projects that went over budget.",
+            "you've been burned by two ERP",
+        ),
+        (
+            "Fine. What do you want? We lost the Hartman account to a cheaper rival last quarter.",
+            "you lost the Hartman account",
+        ),
     ],
 )
 def test_reflection_uses_the_most_contentful_sentence_they_said(their_words, must_contain):
@@ -43,7 +51,10 @@ def test_reflection_of_nothing_is_empty():
     [
         ("Is the budget fixed for this year?", "What's your thinking on the budget fixed for this year?"),
         ("Do you worry about churn in the SMB tier?", "What's your thinking on churn in the SMB tier?"),
-        ("Would the board support a two-year plan?", "What's your view on whether the board would support a two-year plan?"),
+        (
+            "Would the board support a two-year plan?",
+            "What's your view on whether the board would support a two-year plan?",
+        ),
         ("Is that a problem?", "What makes that a problem for you?"),
     ],
 )

@@ -130,13 +130,6 @@ class Debrief:
         return out
 
 
-def _state_of(transcript: Transcript) -> dict[str, Any]:
-    for t in reversed(transcript.turns):
-        if t.state:
-            return t.state
-    return {}
-
-
 def _world(persona, state: dict[str, Any]) -> tuple[list[WorldPart], list[str]]:
     revealed = set(state.get("revealed", []))
     understood = set(state.get("understood", []))
@@ -365,8 +358,10 @@ def _trust_moves(transcript: Transcript) -> list[TrustMove]:
 
 def build_debrief(transcript: Transcript, persona) -> Debrief:
     """The offline debrief of one rehearsal."""
-    card = build_scorecard(transcript)
-    state = _state_of(transcript)
+    from coach.rehearsal import recorded_labels
+
+    card = build_scorecard(transcript, recorded_labels(transcript))
+    state = transcript.last_state()
     world, missed = _world(persona, state) if state else ([], [])
     labels = card.turns
     thats_right_turn = next(

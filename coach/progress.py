@@ -6,6 +6,7 @@ from typing import Any
 
 from coach import sessions
 from coach.config import Settings
+from coach.rehearsal import recorded_labels
 from coach.scorecard import build_scorecard
 
 TRACKED = ("reflection_ratio", "open_question_share", "corrections", "talk_balance")
@@ -17,10 +18,10 @@ def progress_rows(settings: Settings) -> list[dict[str, Any]]:
     for info in reversed(sessions.list_sessions(settings)):
         if not info.leader_turns:
             continue
-        transcript = sessions.load_transcript(info.id, settings)
-        card = build_scorecard(transcript)
+        transcript = info.transcript  # already read by list_sessions
+        card = build_scorecard(transcript, recorded_labels(transcript))
         measures = {m.id: m for m in card.measures}
-        state = next((t.state for t in reversed(transcript.turns) if t.state), {}) or {}
+        state = transcript.last_state()
         row = {
             "id": info.id,
             "started": info.started,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from coach.behaviours import Labelled, classify
+from coach.behaviours import Evidence, Labelled, classify
 from coach.engine import Engine
 from coach.errors import InputError
 from coach.llm import ChatBackend
@@ -202,6 +202,25 @@ class Rehearsal:
         child.snapshots = {i: s for i, s in self.snapshots.items() if i < turn_index}
         child.engine.restore(self.snapshots[turn_index])
         return child
+
+
+def recorded_labels(transcript: Transcript) -> list[Labelled] | None:
+    """The labels ``Rehearsal.say`` stored with each leader turn, so a debrief or the progress page need
+    not classify every line again; None when any leader turn lacks them (e.g. a hand-written transcript)."""
+    out = []
+    for _, turn in transcript.leader_turns():
+        meta = turn.meta or {}
+        evidence = meta.get("evidence")
+        if turn.label is None or "confidence" not in meta or not isinstance(evidence, dict):
+            return None
+        out.append(
+            Labelled(
+                turn.label,
+                float(meta["confidence"]),
+                Evidence(evidence.get("cue", ""), evidence.get("quoted")),
+            )
+        )
+    return out
 
 
 def start_rehearsal(

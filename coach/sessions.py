@@ -31,6 +31,7 @@ class SessionInfo:
     thats_right: bool
     parent: dict[str, Any] | None
     path: Path
+    transcript: Transcript
 
 
 def sessions_dir(settings: Settings) -> Path:
@@ -84,27 +85,20 @@ def list_sessions(settings: Settings) -> list[SessionInfo]:
             tr = Transcript.from_dict(doc["transcript"], source=str(path))
         except InputError:
             continue
-        last_state = next((t.state for t in reversed(tr.turns) if t.state), {}) or {}
         out.append(
             SessionInfo(
                 id=str(tr.meta.get("id", path.stem)),
                 persona=tr.persona,
                 persona_name=str(tr.meta.get("persona_name", tr.persona)),
                 started=str(tr.meta.get("started", "")),
-                leader_turns=sum(1 for t in tr.turns if t.speaker == "leader"),
-                thats_right=bool(last_state.get("thats_right")),
+                leader_turns=len(tr.leader_turns()),
+                thats_right=bool(tr.last_state().get("thats_right")),
                 parent=tr.meta.get("parent"),
                 path=path,
+                transcript=tr,
             )
         )
     return sorted(out, key=lambda s: s.started, reverse=True)
-
-
-def load_transcript(session_id: str, settings: Settings) -> Transcript:
-    path = sessions_dir(settings) / f"{session_id}.json"
-    if not path.exists():
-        raise InputError(f"No kept session {session_id!r}. 'coach sessions' lists the ones you have.")
-    return Transcript.from_dict(_read(path)["transcript"], source=str(path))
 
 
 def load(session_id: str, settings: Settings, *, backend=None, retrieve=None):

@@ -68,6 +68,10 @@ class Transcript:
                 continue
         return ""
 
+    def last_state(self) -> dict[str, Any]:
+        """The counterpart engine's state after the latest turn that carries one (empty when none)."""
+        return next((t.state for t in reversed(self.turns) if t.state), {})
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"persona": self.persona}
         if self.difficulty is not None:

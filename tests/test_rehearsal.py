@@ -147,3 +147,19 @@ def test_a_reply_abandoned_midway_leaves_no_trace_in_the_engine(settings):
     stream.close()
     assert r.engine.snapshot() == before
     assert r.leader_turn_count == 0
+
+
+def test_recorded_labels_match_a_fresh_classification_and_need_every_turn(rehearsal):
+    from coach.behaviours import classify
+    from coach.rehearsal import recorded_labels
+
+    rehearsal.turn("Who do you see as the competition these days, and how is that changing?")
+    rehearsal.turn("Actually, the real issue is that finance starved IT for years.")
+    stored = recorded_labels(rehearsal.transcript)
+    fresh = [
+        classify(t.text, rehearsal.transcript.context_before(i))
+        for i, t in rehearsal.transcript.leader_turns()
+    ]
+    assert [(s.label, s.evidence.cue) for s in stored] == [(f.label, f.evidence.cue) for f in fresh]
+    rehearsal.transcript.turns[1].meta = {}  # a hand-written transcript carries no evidence
+    assert recorded_labels(rehearsal.transcript) is None

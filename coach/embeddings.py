@@ -121,16 +121,14 @@ class OpenAIEmbeddings:
         timeout: float = 60.0,
         max_retries: int = 2,
     ):
-        import openai  # imported here so the offline path never pays for it
+        from coach.llm import openai_client
 
         if not model or not model.strip():
             raise ConfigError("COACH_EMBEDDING_MODEL is empty. Set it to e.g. text-embedding-3-small.")
         self.model = model
         self.base_url = base_url
         self.model_id = f"openai:{model}"
-        self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
+        self._client = openai_client(api_key, base_url, timeout, max_retries)
 
     def __call__(self, input: Sequence[str]) -> list[list[float]]:  # noqa: A002 - chromadb's keyword
         texts = [t if t and t.strip() else " " for t in input]  # the API rejects empty strings

@@ -47,6 +47,16 @@ class ChatBackend(ABC):
         return "".join(self.stream(messages, temperature=temperature, max_tokens=max_tokens))
 
 
+def openai_client(api_key: str, base_url: str | None, timeout: float, max_retries: int):
+    """The openai SDK client for chat and embeddings alike. OpenAI's address is passed explicitly when
+    no base URL is set, so the SDK never picks up an OPENAI_BASE_URL the settings did not choose."""
+    import openai  # imported here so the offline path never pays for it
+
+    return openai.OpenAI(
+        api_key=api_key, base_url=base_url or OPENAI_URL, timeout=timeout, max_retries=max_retries
+    )
+
+
 class ScriptedChat(ChatBackend):
     """Replays queued replies in order and records every request it was sent."""
 
@@ -86,13 +96,9 @@ class OpenAIChat(ChatBackend):
         timeout: float = 60.0,
         max_retries: int = 2,
     ):
-        import openai  # imported here so the offline path never pays for it
-
         self.model = model
         self.base_url = base_url
-        self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url or OPENAI_URL, timeout=timeout, max_retries=max_retries
-        )
+        self._client = openai_client(api_key, base_url, timeout, max_retries)
 
     def stream(
         self, messages: Sequence[Message], *, temperature: float = 0.7, max_tokens: int = 300

@@ -152,3 +152,15 @@ def test_client_ignores_an_openai_base_url_that_settings_did_not_choose(monkeypa
     monkeypatch.setenv("OPENAI_BASE_URL", "http://somewhere-else.invalid/v1")
     chat = backend_from_settings(load_settings({}, secrets={"OPENAI_API_KEY": "sk-x"}))
     assert str(chat._client.base_url).rstrip("/") == OPENAI_URL
+
+
+@pytest.mark.parametrize("make", ["chat", "embeddings"])
+def test_a_stray_openai_base_url_in_the_shell_is_not_used_when_settings_chose_openai(monkeypatch, make):
+    from coach.embeddings import OpenAIEmbeddings
+    from coach.llm import OPENAI_URL, OpenAIChat
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    client = (
+        OpenAIChat("m", api_key="k")._client if make == "chat" else OpenAIEmbeddings("m", api_key="k")._client
+    )
+    assert str(client.base_url).rstrip("/") == OPENAI_URL

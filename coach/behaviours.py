@@ -29,8 +29,6 @@ QUOTE_CHARS = 200
 # A leading question that argues ("Don't you think...", "Wouldn't you agree...") is `correct` by the product's
 # definition, while counselling coders file it under questions; the cue adds this much to its logit.
 LEADING_BIAS = 3.0
-# Short batches pad less; 32 was fastest on 2 cores for turn-length texts (bench/behaviours.py).
-ENCODE_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
     from coach.embeddings import local_encoder
 
     net = shipped_network()
-    emb = local_encoder().encode([F.embed_text(u) for u, _ in pairs], batch_size=ENCODE_BATCH)
+    emb = local_encoder().encode([F.embed_text(u) for u, _ in pairs])
     x = F.feature_matrix(pairs, emb)
     if x.shape[1] != net.n_features:
         raise CorpusError(

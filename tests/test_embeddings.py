@@ -64,7 +64,7 @@ def test_empty_embedding_model_name_is_a_config_error():
 @pytest.mark.parametrize(
     "embeddings, model, name, cls",
     [
-        ("local", "text-embedding-3-small", "counterpart-all-minilm-l6-v2-int8", LocalMiniLMFunction),
+        ("local", "text-embedding-3-small", "counterpart-all-minilm-l6-v2-dynint8", LocalMiniLMFunction),
         (
             "openai",
             "text-embedding-3-small",

@@ -9,14 +9,16 @@ import pytest
 from coach.errors import InputError
 from evals.behaviours import REPO, agreement, evaluate, main, read_labelled
 
-BUSINESS_TEST = REPO / "evals" / "data" / "business_test.csv"
-# CI gate: the shipped model on the held-out business split (never trained on). See evals/data/README.md.
-MIN_MACRO_F1 = 0.85
+# CI gate: the shipped model on the two held-out business sets (never trained on; see evals/data/README.md).
+# A margin below the measured figures (0.931/0.857 and 0.913/0.920) so that an honest retrain does not
+# flap the build: with 23-25 `correct` rows one flipped label moves its F1 by ~0.03.
+MIN_MACRO_F1 = 0.88
 MIN_CORRECT_F1 = 0.80
 
 
-def test_business_test_split_meets_the_threshold():
-    rep = evaluate(read_labelled(BUSINESS_TEST))
+@pytest.mark.parametrize("name", ["business_test.csv", "business_blind.csv"])
+def test_held_out_business_sets_meet_the_threshold(name):
+    rep = evaluate(read_labelled(REPO / "evals" / "data" / name))
     assert rep.n >= 120
     assert rep.macro_f1 >= MIN_MACRO_F1, f"macro-F1 was {rep.macro_f1:.3f}"
     assert rep.per_label["correct"]["f1"] >= MIN_CORRECT_F1, (

@@ -43,13 +43,17 @@ class Labelled:
     confidence: float
     evidence: Evidence
     scores: dict[str, float] = field(default_factory=dict)
+    scorer: str = "local"  # or the optional LLM judge (coach/judge.py), which says so in every row
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "label": self.label,
             "confidence": round(self.confidence, 3),
             "evidence": {"cue": self.evidence.cue, "quoted": self.evidence.quoted},
         }
+        if self.scorer != "local":
+            out["scorer"] = self.scorer
+        return out
 
 
 def classify(utterance: str, context: str = "") -> Labelled:
@@ -58,7 +62,7 @@ def classify(utterance: str, context: str = "") -> Labelled:
 
 
 def classify_batch(pairs: Sequence[tuple[str, str]]) -> list[Labelled]:
-    """Label many utterances at once (embeddings are computed in batches; much faster per item)."""
+    """Label many utterances at once (the encoder's work is spread over the cores; faster per item)."""
     clean_pairs = [_check(item, i) for i, item in enumerate(pairs)]
     out: list[Labelled | None] = [None] * len(clean_pairs)
     todo = [i for i, (u, _) in enumerate(clean_pairs) if _is_blank(u)]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coach.errors import BackendError
+from coach.llm import json_object
 from coach.voice import fill, load_template
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,14 +62,6 @@ class RewriteResult:
         if self.rewrite is not None:
             return {"ok": True, "text": self.rewrite.text, "changes": self.rewrite.changes}
         return {"ok": False, "error": self.error}
-
-
-def json_object(text: str) -> str:
-    """The outermost {...} of a reply (models often wrap JSON in prose or a code fence)."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("no JSON object in the reply")
-    return text[start : end + 1]
 
 
 def counterpart_line(persona: Persona | None) -> str:

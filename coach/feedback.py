@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from coach.errors import BackendError
+from coach.llm import json_object
 from coach.retrieval import get_section
 from coach.rewrite import open_question_from, reflection_of
 from coach.scorecard import Scorecard, build_scorecard
@@ -434,7 +435,7 @@ def enrich_with_model(debrief: Debrief, transcript: Transcript, backend) -> Debr
     ]
     try:
         raw = backend.complete(messages, temperature=0.3, max_tokens=800)
-        parsed = Rewrites.model_validate_json(_json_block(raw))
+        parsed = Rewrites.model_validate_json(json_object(raw))
     except BackendError as exc:
         debrief.notes.append(
             f"The model could not write richer rewrites ({exc}); the lines below are built offline."
@@ -449,10 +450,3 @@ def enrich_with_model(debrief: Debrief, transcript: Transcript, backend) -> Debr
         if r:
             m.better, m.why, m.source = r.better.strip(), r.why.strip(), "model"
     return debrief
-
-
-def _json_block(text: str) -> str:
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("no JSON object in the reply")
-    return text[start : end + 1]

@@ -57,6 +57,14 @@ def openai_client(api_key: str, base_url: str | None, timeout: float, max_retrie
     )
 
 
+def json_object(text: str) -> str:
+    """The outermost {...} of a reply (models often wrap JSON in prose or a code fence)."""
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        raise ValueError("no JSON object in the reply")
+    return text[start : end + 1]
+
+
 class ScriptedChat(ChatBackend):
     """Replays queued replies in order and records every request it was sent."""
 

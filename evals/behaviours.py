@@ -2,6 +2,7 @@
 
     python -m evals.behaviours --data evals/data/business_test.csv
     python -m evals.behaviours --data ../shared/data/annomi_dev.csv [--json] [--limit N]
+    python -m evals.behaviours --data FILE --judge [--limit N]   # the optional LLM judge (coach/judge.py)
 
 Prints per-label precision, recall and F1, macro-F1 (averaged over the labels that occur in the human
 labels, so a dataset without `correct` is not credited or penalised for a label it cannot have),
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.behaviours import LABELS, classify_batch
-from coach.errors import InputError
+from coach.errors import BackendError, ConfigError, InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -143,22 +144,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data", required=True, help="CSV with columns id, context, utterance, label")
     ap.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ap.add_argument("--limit", type=int, default=0, help="evaluate only the first N rows (quick look)")
+    ap.add_argument(
+        "--judge",
+        action="store_true",
+        help="score with the configured language model (coach/judge.py), over the turns it answers validly",
+    )
     args = ap.parse_args(argv)
     try:
         rows = read_labelled(args.data)
-    except InputError as exc:
+        backend = _judge_backend() if args.judge else None
+    except (InputError, ConfigError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
     if args.limit:
         rows = rows[: args.limit]
     start = time.perf_counter()
-    rep = evaluate(rows)
+    if backend is None:
+        rep, scorer, extra = evaluate(rows), "local scorer", {}
+    else:
+        try:
+            rep, valid = _evaluate_judge(rows, backend)
+        except (BackendError, ValueError) as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 1
+        scorer, extra = "LLM judge", {"judge_valid_answers": valid, "rows": len(rows)}
     secs = time.perf_counter() - start
     if args.json:
-        print(json.dumps(dict(rep.to_dict(), data=str(args.data), seconds=round(secs, 1))))
+        print(
+            json.dumps(
+                dict(rep.to_dict(), data=str(args.data), scorer=scorer, seconds=round(secs, 1), **extra)
+            )
+        )
     else:
-        print(format_report(rep, f"{args.data}: {rep.n} utterances scored in {secs:.1f} s"))
+        print(format_report(rep, f"{args.data}: {rep.n} utterances scored by the {scorer} in {secs:.1f} s"))
     return 0
+
+
+def _judge_backend():
+    from coach.config import load_settings
+    from coach.judge import configured_judge
+
+    settings = load_settings()
+    backend = configured_judge(settings)
+    print(f"judge: {settings.describe()}", file=sys.stderr)
+    return backend
+
+
+def _evaluate_judge(rows: Sequence[Row], backend) -> tuple[Report, int]:
+    """Agreement over the turns the judge answered validly (the others fell back to the local scorer,
+    whose agreement is not the judge's), and how many those were."""
+    from coach.judge import JUDGE, judge_batch
+
+    tick = lambda n, total: print(f"  judged {n}/{total}", file=sys.stderr)  # noqa: E731
+    labelled = judge_batch([(r.utterance, r.context) for r in rows], backend, progress=tick)
+    kept = [(r.label, lab.label) for r, lab in zip(rows, labelled, strict=True) if lab.scorer == JUDGE]
+    print(f"the judge answered validly for {len(kept)} of {len(rows)} turns", file=sys.stderr)
+    if not kept:
+        raise ValueError(
+            f"the judge ({getattr(backend, 'model', backend.name)}) gave no valid answer, so there is nothing "
+            "to measure; a model that follows JSON instructions is needed (see coach/prompts/judge_system.txt)"
+        )
+    gold, pred = zip(*kept, strict=True)
+    return agreement(gold, pred), len(kept)
 
 
 if __name__ == "__main__":

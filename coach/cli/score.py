@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coach.cli.base import echo_json, main
 from coach.errors import InputError
+
+if TYPE_CHECKING:
+    from coach.behaviours import Labelled
 
 CSV_COLUMNS = ("id", "context", "utterance")
 
@@ -57,21 +62,44 @@ def _is_json(path: Path) -> bool:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def score(file: Path, as_json: bool) -> None:
+@click.option(
+    "--judge",
+    is_flag=True,
+    help="Let the configured language model label each turn instead of the local scorer "
+    "(one request per turn; needs OPENAI_API_KEY or OPENAI_BASE_URL).",
+)
+def score(file: Path, as_json: bool, judge: bool) -> None:
     """Score FILE: a CSV (id,context,utterance) gives a label per row; a transcript JSON, its scorecard."""
     if not file.exists():
         raise InputError(f"{file}: no such file. Give a CSV (id,context,utterance) or a transcript JSON.")
+    label = _judge_labeller() if judge else None
     if _is_json(file):
-        _score_transcript(file, as_json)
+        _score_transcript(file, as_json, label)
     else:
-        _score_csv(file, as_json)
+        _score_csv(file, as_json, label)
 
 
-def _score_csv(path: Path, as_json: bool) -> None:
+Labeller = Callable[[list[tuple[str, str]]], list["Labelled"]]
+
+
+def _judge_labeller() -> Labeller:
+    from coach.config import load_settings
+    from coach.judge import configured_judge, judge_batch
+
+    backend = configured_judge(load_settings())
+
+    def label(pairs: list[tuple[str, str]]) -> list[Labelled]:
+        tick = lambda n, total: click.echo(f"judged {n}/{total}", err=True)  # noqa: E731
+        return judge_batch(pairs, backend, progress=tick if len(pairs) > 1 else None)
+
+    return label
+
+
+def _score_csv(path: Path, as_json: bool, label: Labeller | None = None) -> None:
     from coach.behaviours import classify_batch
 
     rows = read_utterance_csv(path)
-    labelled = classify_batch([(r["utterance"], r["context"]) for r in rows])
+    labelled = (label or classify_batch)([(r["utterance"], r["context"]) for r in rows])
     for row, lab in zip(rows, labelled, strict=True):
         if as_json:
             echo_json({"id": row["id"], **lab.to_dict()})
@@ -80,11 +108,16 @@ def _score_csv(path: Path, as_json: bool) -> None:
             click.echo(f"{row['id']}\t{lab.label}\t{lab.confidence:.2f}\t{lab.evidence.cue}{quoted}")
 
 
-def _score_transcript(path: Path, as_json: bool) -> None:
+def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) -> None:
     from coach.scorecard import build_scorecard
     from coach.transcript import Transcript
 
-    card = build_scorecard(Transcript.load(path))
+    transcript = Transcript.load(path)
+    labels = None
+    if label is not None:
+        leader = transcript.leader_turns()
+        labels = label([(t.text, transcript.context_before(i)) for i, t in leader])
+    card = build_scorecard(transcript, labels)
     if as_json:
         click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
         return

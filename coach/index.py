@@ -2,7 +2,10 @@
 
 The collection holds the playbook's chunks (``kind="corpus"``) and the user's ingested documents
 (``kind="user"``). A fingerprint of the corpus files is kept in the collection's metadata; the corpus
-chunks are rebuilt only when it changes, and user documents are never touched by that rebuild.
+chunks are rebuilt only when it changes, and user documents are never touched by that rebuild. When the
+bundled encoder changes (a new model id, so a new collection), the user's documents are carried over from
+the previous local collection on first open, re-embedded; documents ingested under OpenAI embeddings stay
+in that model's collection.
 
 Embedding functions are passed to chromadb explicitly (its default would download a model) and are
 registered, so reopening a collection in another process rebuilds the same function.
@@ -149,6 +152,7 @@ class Index:
             ) from None
         self.generation = 0  # bumped on every write, so caches built from the chunks know they are stale
         self.rebuilt = self.sync_corpus()
+        self.carried_over = self.carry_over_user_documents()
 
     # -- corpus ------------------------------------------------------------------------------------
 
@@ -189,6 +193,52 @@ class Index:
             self._add(
                 docs, vectors, [f"user:{key}:{d.metadata['section_id']}:{d.metadata['chunk']}" for d in docs]
             )
+
+    def carry_over_user_documents(self) -> int:
+        """After an upgrade of the bundled encoder, bring the user's ingested documents into this model's
+        collection (their text is kept in the old one; only the vectors change). Runs once per collection;
+        old collections are left as they were. Returns how many chunks were carried over."""
+        if self.settings.embeddings != "local" or self.corpus_state().get("user_docs_checked"):
+            return 0
+        moved = 0
+        if not self.count("user"):
+            newest: tuple[float, str, dict[str, Any]] | None = None  # the most recently built old index wins
+            for name in self._older_local_collections():
+                try:
+                    old = self._client.get_collection(name)
+                    rows = old.get(where={"kind": "user"}, include=["documents", "metadatas"])
+                except Exception as exc:  # noqa: BLE001 - an unreadable old index must not block this one
+                    log.warning("could not read %s to carry its documents over: %s", name, exc)
+                    continue
+                built = float((old.metadata or {}).get("corpus_built_at", 0.0))
+                if rows["ids"] and (newest is None or built > newest[0]):
+                    newest = (built, name, rows)
+            if newest is not None:
+                _, name, rows = newest
+                docs = [
+                    Document(page_content=text, metadata=dict(meta))
+                    for text, meta in zip(rows["documents"], rows["metadatas"], strict=True)
+                ]
+                self._add(docs, self.embed_documents(docs), list(rows["ids"]))
+                moved = len(docs)
+                self.generation += 1
+                log.info("carried %d chunks of ingested documents over from %s", moved, name)
+        self._collection.modify(metadata={**self.corpus_state(), "user_docs_checked": True})
+        return moved
+
+    def _older_local_collections(self) -> list[str]:
+        """Collections of earlier bundled encoders (never OpenAI-embedded ones)."""
+        current = collection_name(self.settings)
+        try:
+            names = [getattr(c, "name", c) for c in self._client.list_collections()]
+        except Exception as exc:  # noqa: BLE001 - listing may try to rebuild other collections' functions
+            log.warning("could not list older collections: %s", exc)
+            return []
+        return [
+            n
+            for n in names
+            if n.startswith("counterpart-") and not n.startswith("counterpart-openai-") and n != current
+        ]
 
     def user_sources(self) -> list[str]:
         rows = self._collection.get(where={"kind": "user"}, include=["metadatas"])

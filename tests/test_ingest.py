@@ -335,3 +335,24 @@ def test_cli_ingest_json_summary(tmp_path, tiny_corpus):
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["files"] == [{"path": str(notes.resolve()), "sections": 1, "chunks": 1}]
     assert summary["user_chunks"] == 1
+
+
+def test_ingested_documents_survive_an_upgrade_of_the_bundled_encoder(
+    settings, tiny_corpus, tmp_path, monkeypatch
+):
+    """A new encoder means a new collection; the user's documents are carried into it, once."""
+    from coach.retrieval import add_documents, forget_indexes, open_index, search
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("Dana's team is measured on days sales outstanding.")
+    with monkeypatch.context() as m:
+        m.setattr("coach.index.MODEL_ID", "all-MiniLM-L6-v2-int8")  # the encoder shipped before
+        add_documents([notes], settings)
+    forget_indexes()
+    index = open_index(settings)
+    assert index.carried_over == 1 and index.user_sources() == [str(notes)]
+    hits = search("what is Dana's team measured on", k=3, settings=settings)
+    assert any("days sales outstanding" in h.text for h in hits)
+    forget_indexes()
+    again = open_index(settings)
+    assert again.carried_over == 0 and again.count("user") == 1

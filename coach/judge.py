@@ -91,7 +91,8 @@ def _real_quote(quoted: str | None, context: str) -> str | None:
     if not quoted or not quoted.strip():
         return None
     q = quoted.strip().strip("\"'“”‘’").strip()
-    return q if q and q.lower() in context.lower() else None
+    at = context.lower().find(q.lower()) if q else -1
+    return context[at : at + len(q)] if at >= 0 else None  # their words as they said them
 
 
 def judge_batch(

@@ -30,6 +30,14 @@ LOCAL_KEY = "counterpart-local-key"  # the local server's fixed key; not a secre
             "judge: a contrary date",
             "The crew app caused the delays",
         ),
+        # a quote in other letter case is given back as the counterpart wrote it
+        (
+            '{"label": "reflect", "cue": "restates", "quoted": "CREW APP CAUSED THE DELAYS"}',
+            "reflect",
+            JUDGE,
+            "restates",
+            "crew app caused the delays",
+        ),
         # prose around the JSON and a label written as words are accepted
         (
             'Sure. {"label": "Question Open", "cue": "asks how"} Hope that helps.',
@@ -139,3 +147,13 @@ def test_a_real_small_model_that_cannot_answer_in_json_falls_back_row_by_row(vcr
     assert [o.scorer for o in out] == [FALLBACK, FALLBACK]
     assert all("the judge's answer was not valid" in o.evidence.cue for o in out)
     assert json.loads(vcr.requests[0].body)["temperature"] == 0.0
+
+
+def test_score_judge_reports_a_backend_failure_plainly(tmp_path, monkeypatch):
+    chat = ScriptedChat([BackendError("The model server at http://127.0.0.1:9/v1 refused the connection.")])
+    monkeypatch.setattr("coach.judge.configured_judge", lambda settings: chat)
+    f = tmp_path / "u.csv"
+    f.write_text(f'id,context,utterance\n1,"{CONTEXT}","{LINE}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(f), "--judge"])
+    assert result.exit_code == 2
+    assert "refused the connection" in result.output and "Traceback" not in result.output

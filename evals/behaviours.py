@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -78,9 +79,11 @@ class Report:
     accuracy: float
     confusion: list[list[int]]
     n: int
+    calibration: tuple[Bin, ...] = ()  # when the scorer's confidences are known
+    ece: float | None = None  # expected calibration error over those bins
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "n": self.n,
             "macro_f1": round(self.macro_f1, 4),
             "kappa": round(self.kappa, 4),
@@ -88,10 +91,48 @@ class Report:
             "per_label": {k: {m: round(v, 4) for m, v in d.items()} for k, d in self.per_label.items()},
             "confusion": {"labels": list(self.labels), "rows_gold_cols_pred": self.confusion},
         }
+        if self.calibration:
+            out["calibration"] = {
+                "ece": round(self.ece or 0.0, 4),
+                "bins": [b._asdict() for b in self.calibration],
+            }
+        return out
 
 
-def agreement(gold: Sequence[str], pred: Sequence[str]) -> Report:
-    """Precision/recall/F1 per label, macro-F1 over the gold labels, Cohen's kappa, confusion matrix."""
+class Bin(NamedTuple):
+    low: float
+    high: float
+    n: int
+    mean_confidence: float
+    accuracy: float
+
+
+CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.9, 1.0)
+
+
+def calibration(correct: Sequence[bool], confidence: Sequence[float]) -> tuple[tuple[Bin, ...], float]:
+    """How often the scorer is right at each level of its stated confidence, and the expected calibration
+    error (the n-weighted mean gap between confidence and accuracy over the bins)."""
+    ok, conf = np.asarray(correct, dtype=float), np.asarray(confidence, dtype=float)
+    bins, ece = [], 0.0
+    for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:], strict=False):
+        mask = (conf >= low) & ((conf < high) if high < 1.0 else (conf <= high))
+        if mask.any():
+            b = Bin(
+                low,
+                high,
+                int(mask.sum()),
+                round(float(conf[mask].mean()), 4),
+                round(float(ok[mask].mean()), 4),
+            )
+            bins.append(b)
+            ece += b.n / len(conf) * abs(b.mean_confidence - b.accuracy)
+    return tuple(bins), ece
+
+
+def agreement(gold: Sequence[str], pred: Sequence[str], confidence: Sequence[float] | None = None) -> Report:
+    """Precision/recall/F1 per label, macro-F1 over the gold labels, Cohen's kappa, confusion matrix, and
+    (given the scorer's confidences) its calibration."""
     assert len(gold) == len(pred) and gold, "gold and predicted labels must be equal-length and non-empty"
     idx = {lab: i for i, lab in enumerate(LABELS)}
     cm = np.zeros((len(LABELS), len(LABELS)), dtype=int)
@@ -110,7 +151,10 @@ def agreement(gold: Sequence[str], pred: Sequence[str]) -> Report:
     po = np.trace(cm) / n
     pe = float((cm.sum(axis=0) * cm.sum(axis=1)).sum()) / (n * n)
     kappa = (po - pe) / (1 - pe) if pe < 1 else 1.0
-    return Report(LABELS, per, macro, float(kappa), float(po), cm.tolist(), int(n))
+    bins, ece = (), None
+    if confidence is not None:
+        bins, ece = calibration([g == p for g, p in zip(gold, pred, strict=True)], confidence)
+    return Report(LABELS, per, macro, float(kappa), float(po), cm.tolist(), int(n), bins, ece)
 
 
 def format_report(rep: Report, title: str = "") -> str:
@@ -130,13 +174,23 @@ def format_report(rep: Report, title: str = "") -> str:
     lines.append(" " * 16 + "".join(f"{short[lab]:>9}" for lab in rep.labels))
     for lab, row in zip(rep.labels, rep.confusion, strict=True):
         lines.append(f"{lab:<16}" + "".join(f"{v:>9}" for v in row))
+    if rep.calibration:
+        lines.append(
+            f"calibration (how often the scorer is right at each stated confidence), ECE {rep.ece:.3f}"
+        )
+        for b in rep.calibration:
+            lines.append(
+                f"  confidence {b.low:.1f}-{b.high:.1f}: n={b.n:<5} says {b.mean_confidence:.2f}, right {b.accuracy:.2f}"
+            )
     return "\n".join(lines)
 
 
 def evaluate(rows: Sequence[Row]) -> Report:
     """Run the shipped scorer over the rows and compare with their human labels."""
     labelled = classify_batch([(r.utterance, r.context) for r in rows])
-    return agreement([r.label for r in rows], [lab.label for lab in labelled])
+    return agreement(
+        [r.label for r in rows], [lab.label for lab in labelled], [lab.confidence for lab in labelled]
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -169,21 +169,23 @@ def cross_validate(data: dict[str, Dataset], cfg: Config, k: int = 5) -> dict[st
     everything = {n: np.ones(len(d.y), bool) for n, d in data.items()}
     for name, folds in (("annomi", k), ("mrda", k), ("business", 4)):
         ds = data[name]
-        gold, pred = [], []
+        gold, pred, conf = [], [], []
         for fold, test in enumerate(group_folds(ds.groups, folds)):
             parts = [(ds, ~test)] + [
                 (data[o], everything[o]) for o in ("annomi", "mrda", "business") if o != name
             ]
             net = fit(*combine(parts), cfg)
-            p = scores(net, ds.x[test]).argmax(axis=1)
+            probs = scores(net, ds.x[test])
             gold += [LABELS[i] for i in ds.y[test]]
-            pred += [LABELS[i] for i in p]
+            pred += [LABELS[i] for i in probs.argmax(axis=1)]
+            conf += probs.max(axis=1).tolist()
             print(f"  {name} fold {fold + 1}/{folds} done", flush=True)
-        results[name] = agreement(gold, pred)
+        results[name] = agreement(gold, pred, conf)
     net = fit(*combine([(data[o], everything[o]) for o in ("annomi", "mrda", "business")]), cfg)
     bt = data["business_test"]
+    probs = scores(net, bt.x)
     results["business_test"] = agreement(
-        [LABELS[i] for i in bt.y], [LABELS[i] for i in scores(net, bt.x).argmax(1)]
+        [LABELS[i] for i in bt.y], [LABELS[i] for i in probs.argmax(1)], probs.max(axis=1).tolist()
     )
     return {n: r for n, r in results.items()}
 

@@ -81,3 +81,18 @@ def test_command_prints_metrics_for_any_labelled_csv(tmp_path, capsys):
 def test_command_reports_a_missing_file(tmp_path, capsys):
     assert main(["--data", str(tmp_path / "none.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_calibration_says_how_often_each_stated_confidence_is_right():
+    gold = ["reflect", "reflect", "inform", "inform", "other"]
+    pred = ["reflect", "inform", "inform", "inform", "other"]
+    conf = [0.95, 0.92, 0.6, 0.55, 0.3]
+    rep = agreement(gold, pred, conf)
+    bins = {(b.low, b.high): b for b in rep.calibration}
+    assert bins[(0.9, 1.0)].n == 2 and bins[(0.9, 1.0)].accuracy == 0.5
+    assert bins[(0.5, 0.7)].accuracy == 1.0 and bins[(0.0, 0.5)].accuracy == 1.0
+    assert (0.7, 0.9) not in bins  # empty bins are not reported
+    # ECE: 2/5*|0.935-0.5| + 2/5*|0.575-1| + 1/5*|0.3-1|
+    assert rep.ece == pytest.approx(0.4 * 0.435 + 0.4 * 0.425 + 0.2 * 0.7)
+    assert rep.to_dict()["calibration"]["bins"][0]["n"] == 1
+    assert agreement(gold, pred).calibration == ()  # no confidences, no calibration claimed

@@ -79,13 +79,14 @@ class MiniLMEncoder:
         """One vector per text, each computed on its own (see the module docstring for why)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        texts = [t or " " for t in texts]
         # A text's vector depends on that text alone, so a repeated line ("Okay.", "Thanks.") is encoded once.
-        unique = list(dict.fromkeys(t or " " for t in texts))
+        unique = list(dict.fromkeys(texts))
         if len(unique) < len(texts):
             at = {t: i for i, t in enumerate(unique)}
-            return self.encode(unique)[[at[t or " "] for t in texts]]
+            return self.encode(unique)[[at[t] for t in texts]]
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
 
         def work(first: int) -> None:  # every workers-th text from `first`: no per-text scheduling
             for i in range(first, len(ids), self.workers):

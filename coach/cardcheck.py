@@ -14,6 +14,7 @@ engine's rules, not the scorer's current accuracy.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,32 +213,39 @@ def good_listener(persona: Persona, difficulty: str | None = None, seed: int = 0
 
 def corrector(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
     """Asks about each area, then argues with what they hear; ends with an accurate summary anyway."""
-    drv = _Driver(persona, difficulty, seed, "corrector", max_turns)
-    n = 0
-    for dim in _dimensions(persona):
-        if drv.done:
-            break
-        d = drv.say(QUESTIONS[dim][0], "question_open")
-        if d.facts_now and not drv.done:
-            drv.say(CORRECTIONS[n % len(CORRECTIONS)], "correct")
-            n += 1
-    for _ in range(3):
-        if not drv.done:
-            drv.say(summary_of(persona, persona.core), "reflect")
-    return drv.finish()
+    return _ask_and_interject(
+        persona, difficulty, seed, max_turns, "corrector", CORRECTIONS, "correct", False
+    )
 
 
 def pitcher(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
     """Opens with a pitch, asks a little, pitches after each answer, asks for budget; then summarises."""
-    drv = _Driver(persona, difficulty, seed, "pitcher", max_turns)
-    drv.say(PITCHES[0], "inform")
-    n = 1
+    return _ask_and_interject(persona, difficulty, seed, max_turns, "pitcher", PITCHES, "inform", True)
+
+
+def _ask_and_interject(
+    persona: Persona,
+    difficulty: str | None,
+    seed: int,
+    max_turns: int,
+    script: str,
+    lines: Sequence[str],
+    label: str,
+    open_with_one: bool,
+) -> Run:
+    """Ask about each area; after every answer that told something, say the next of ``lines`` (labelled
+    ``label``); then three accurate summaries. ``open_with_one`` says the first line before any question."""
+    drv = _Driver(persona, difficulty, seed, script, max_turns)
+    n = 0
+    if open_with_one:
+        drv.say(lines[0], label)
+        n = 1
     for dim in _dimensions(persona):
         if drv.done:
             break
         d = drv.say(QUESTIONS[dim][0], "question_open")
         if d.facts_now and not drv.done:
-            drv.say(PITCHES[n % len(PITCHES)], "inform")
+            drv.say(lines[n % len(lines)], label)
             n += 1
     for _ in range(3):
         if not drv.done:

@@ -169,16 +169,16 @@ class Index:
         vectors = self.embed_documents(docs)  # before deleting anything: a failure leaves the old index
         self._collection.delete(where={"kind": "corpus"})
         self._add(docs, vectors, [f"corpus:{d.metadata['section_id']}:{d.metadata['chunk']}" for d in docs])
-        self._collection.modify(
-            metadata={
-                "corpus_fingerprint": fingerprint,
-                "corpus_chunks": len(docs),
-                "corpus_built_at": time.time(),
-            }
+        self._update_metadata(
+            corpus_fingerprint=fingerprint, corpus_chunks=len(docs), corpus_built_at=time.time()
         )
         self.generation += 1
         log.info("indexed %d corpus chunks in %.2fs", len(docs), time.perf_counter() - started)
         return True
+
+    def _update_metadata(self, **changes: Any) -> None:
+        """chromadb's modify() replaces a collection's metadata whole; merge, so no key drops another."""
+        self._collection.modify(metadata={**self.corpus_state(), **changes})
 
     # -- user documents ----------------------------------------------------------------------------
 
@@ -223,7 +223,7 @@ class Index:
                 moved = len(docs)
                 self.generation += 1
                 log.info("carried %d chunks of ingested documents over from %s", moved, name)
-        self._collection.modify(metadata={**self.corpus_state(), "user_docs_checked": True})
+        self._update_metadata(user_docs_checked=True)
         return moved
 
     def _older_local_collections(self) -> list[str]:

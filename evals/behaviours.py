@@ -1,7 +1,7 @@
 """Agreement of the behaviour scorer with human labels, for any CSV with id, context, utterance, label.
 
     python -m evals.behaviours --data evals/data/business_test.csv
-    python -m evals.behaviours --data ../shared/data/annomi_dev.csv [--json] [--limit N]
+    python -m evals.behaviours --data ../shared/data/annomi_dev.csv [--json] [--limit N] [--min-coders 2]
     python -m evals.behaviours --data FILE --judge [--limit N]   # the optional LLM judge (coach/judge.py)
 
 Prints per-label precision, recall and F1, macro-F1 (averaged over the labels that occur in the human
@@ -38,6 +38,8 @@ class Row:
     utterance: str
     label: str
     group: str  # transcript or meeting: rows of one group stay in one fold
+    # How many people labelled the row (AnnoMI's n_annotators); above 1, the label is their majority.
+    coders: int = 1
 
 
 def read_labelled(path: str | Path) -> list[Row]:
@@ -58,8 +60,18 @@ def read_labelled(path: str | Path) -> list[Row]:
                 if label not in LABELS:
                     raise InputError(f"{path}: line {n} has label {label!r}; use one of {', '.join(LABELS)}.")
                 group = raw.get("transcript_id") or raw.get("meeting") or raw.get("id") or str(n)
+                coders = (raw.get("n_annotators") or "1").strip()
+                if not coders.isdigit():
+                    raise InputError(f"{path}: line {n} has n_annotators {coders!r}; use a whole number.")
                 rows.append(
-                    Row(raw.get("id") or str(n), raw["context"] or "", raw["utterance"] or "", label, group)
+                    Row(
+                        raw.get("id") or str(n),
+                        raw["context"] or "",
+                        raw["utterance"] or "",
+                        label,
+                        group,
+                        int(coders),
+                    )
                 )
     except FileNotFoundError:
         raise InputError(f"{path}: no such file. Check the path.") from None
@@ -81,11 +93,13 @@ class Report:
     n: int
     calibration: tuple[Bin, ...] = ()  # when the scorer's confidences are known
     ece: float | None = None  # expected calibration error over those bins
+    macro_f1_interval: tuple[float, float] = (0.0, 0.0)  # 90% bootstrap interval (rows resampled)
 
     def to_dict(self) -> dict:
         out = {
             "n": self.n,
             "macro_f1": round(self.macro_f1, 4),
+            "macro_f1_90pct_interval": [round(v, 4) for v in self.macro_f1_interval],
             "kappa": round(self.kappa, 4),
             "accuracy": round(self.accuracy, 4),
             "per_label": {k: {m: round(v, 4) for m, v in d.items()} for k, d in self.per_label.items()},
@@ -130,6 +144,32 @@ def calibration(correct: Sequence[bool], confidence: Sequence[float]) -> tuple[t
     return tuple(bins), ece
 
 
+def macro_f1_interval(
+    gold: Sequence[str], pred: Sequence[str], rounds: int = 1000, level: float = 0.9, seed: int = 0
+) -> tuple[float, float]:
+    """How far macro-F1 could move with another sample of the same size: the central ``level`` share of
+    macro-F1 over ``rounds`` resamples of the rows (with replacement; seeded, so reports repeat exactly).
+    Rows are resampled one by one, so when rows of one transcript resemble each other the true spread is
+    wider than this."""
+    k = len(LABELS)
+    idx = {lab: i for i, lab in enumerate(LABELS)}
+    g = np.array([idx[x] for x in gold])
+    cell = g * k + np.array([idx[x] for x in pred])
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(cell), size=(rounds, len(cell)))
+    offsets = (np.arange(rounds) * k * k)[:, None]
+    cms = np.bincount((cell[draws] + offsets).ravel(), minlength=rounds * k * k).reshape(rounds, k, k)
+    tp = cms[:, np.arange(k), np.arange(k)].astype(float)
+    support, predicted = cms.sum(axis=2), cms.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
+    present = support > 0  # macro over the labels present in each resample, as in agreement()
+    macro = (f1 * present).sum(axis=1) / present.sum(axis=1)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(macro, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 def agreement(gold: Sequence[str], pred: Sequence[str], confidence: Sequence[float] | None = None) -> Report:
     """Precision/recall/F1 per label, macro-F1 over the gold labels, Cohen's kappa, confusion matrix, and
     (given the scorer's confidences) its calibration."""
@@ -154,7 +194,8 @@ def agreement(gold: Sequence[str], pred: Sequence[str], confidence: Sequence[flo
     bins, ece = (), None
     if confidence is not None:
         bins, ece = calibration([g == p for g, p in zip(gold, pred, strict=True)], confidence)
-    return Report(LABELS, per, macro, float(kappa), float(po), cm.tolist(), int(n), bins, ece)
+    interval = macro_f1_interval(gold, pred)
+    return Report(LABELS, per, macro, float(kappa), float(po), cm.tolist(), int(n), bins, ece, interval)
 
 
 def format_report(rep: Report, title: str = "") -> str:
@@ -166,7 +207,8 @@ def format_report(rep: Report, title: str = "") -> str:
             f"{lab:<16}{d['precision']:>10.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}{int(d['support']):>9}"
         )
     lines.append(
-        f"macro-F1 {rep.macro_f1:.3f}   Cohen's kappa {rep.kappa:.3f}   "
+        f"macro-F1 {rep.macro_f1:.3f} (90% interval {rep.macro_f1_interval[0]:.3f}-{rep.macro_f1_interval[1]:.3f}, "
+        f"rows resampled)   Cohen's kappa {rep.kappa:.3f}   "
         f"accuracy {rep.accuracy:.3f}   n={rep.n}"
     )
     short = {lab: lab.replace("question_", "q_")[:8] for lab in rep.labels}
@@ -199,6 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ap.add_argument("--limit", type=int, default=0, help="evaluate only the first N rows (quick look)")
     ap.add_argument(
+        "--min-coders",
+        type=int,
+        default=1,
+        help="only rows labelled by at least N people (column n_annotators), e.g. 2 for AnnoMI's consensus labels",
+    )
+    ap.add_argument(
         "--judge",
         action="store_true",
         help="score with the configured language model (coach/judge.py), over the turns it answers validly",
@@ -210,6 +258,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ConfigError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    if args.min_coders > 1:
+        rows = [r for r in rows if r.coders >= args.min_coders]
+        if not rows:
+            print(
+                f"Error: no row of {args.data} was labelled by {args.min_coders} or more people "
+                "(column n_annotators); drop --min-coders.",
+                file=sys.stderr,
+            )
+            return 2
     if args.limit:
         rows = rows[: args.limit]
     start = time.perf_counter()

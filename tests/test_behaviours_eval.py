@@ -7,7 +7,7 @@ import json
 import pytest
 
 from coach.errors import InputError
-from evals.behaviours import REPO, agreement, evaluate, main, read_labelled
+from evals.behaviours import REPO, agreement, evaluate, macro_f1_interval, main, read_labelled
 
 # CI gate: the shipped model on the two held-out business sets (never trained on; see evals/data/README.md).
 # A margin below the measured figures (0.931/0.857 and 0.913/0.920) so that an honest retrain does not
@@ -53,6 +53,7 @@ def test_perfect_agreement_is_kappa_one():
         ("id,utterance,label\n1,b,reflect\n", "missing column(s) context"),
         ("id,context,utterance,label\n1,a,b,praise\n", "label 'praise'"),
         ("id,context,utterance,label\n", "no rows"),
+        ("id,context,utterance,label,n_annotators\n1,a,b,reflect,ten\n", "n_annotators 'ten'"),
     ],
 )
 def test_bad_labelled_csv_is_a_clear_error(tmp_path, content, message):
@@ -96,3 +97,30 @@ def test_calibration_says_how_often_each_stated_confidence_is_right():
     assert rep.ece == pytest.approx(0.4 * 0.435 + 0.4 * 0.425 + 0.2 * 0.7)
     assert rep.to_dict()["calibration"]["bins"][0]["n"] == 1
     assert agreement(gold, pred).calibration == ()  # no confidences, no calibration claimed
+
+
+def test_macro_f1_comes_with_a_repeatable_interval_that_narrows_with_more_rows():
+    gold = ["reflect", "other", "inform", "question_open"] * 10
+    pred = ["reflect", "other", "reflect", "question_open"] * 10
+    rep = agreement(gold, pred)
+    low, high = rep.macro_f1_interval
+    assert low < rep.macro_f1 < high
+    assert macro_f1_interval(gold, pred) == (low, high)  # seeded: the same report twice
+    wide, narrow = macro_f1_interval(gold[:8], pred[:8]), macro_f1_interval(gold * 10, pred * 10)
+    assert narrow[1] - narrow[0] < high - low < wide[1] - wide[0]
+    assert agreement(gold, gold).macro_f1_interval == (1.0, 1.0)  # a perfect scorer has nowhere to move
+
+
+def test_min_coders_scores_only_rows_labelled_by_several_people(tmp_path, capsys):
+    f = tmp_path / "d.csv"
+    f.write_text(
+        "id,context,utterance,label,n_annotators\n"
+        '1,"We missed the quarter.","What happened?",question_open,10\n'
+        '2,"Thanks for coming.","Thank you for having me.",other,1\n'
+        '3,"Hi.","Good to see you.",other,10\n',
+        encoding="utf-8",
+    )
+    assert main(["--data", str(f), "--json", "--min-coders", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 2
+    assert main(["--data", str(f), "--min-coders", "11"]) == 2
+    assert "labelled by 11 or more people" in capsys.readouterr().err

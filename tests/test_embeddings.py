@@ -31,22 +31,24 @@ def test_local_encoder_gives_normalised_vectors_that_rank_paraphrases_closer():
     assert local_encoder().encode([]).shape == (0, DIM)
 
 
-def test_a_texts_vector_does_not_depend_on_its_neighbours_and_repeats_are_encoded_once(monkeypatch):
+@pytest.mark.parametrize("method", ["encode", "encode_layer3"])
+def test_a_texts_vector_does_not_depend_on_its_neighbours_and_repeats_are_encoded_once(monkeypatch, method):
     """Labels must not change with what else is in a file: each vector is the text's own."""
     enc = local_encoder()
+    encode = getattr(enc, method)
     line = "Your supervisors are exhausted by keying orders twice a day."
-    alone = enc.encode([line])[0]
+    alone = encode([line])[0]
     crowd = [
         "Okay.",
         "A much longer line about the warehouse and its many manual steps " * 8,
         line,
         "Thanks.",
     ]
-    assert np.array_equal(enc.encode(crowd)[2], alone)
+    assert np.array_equal(encode(crowd)[2], alone)
     runs = []
-    real = enc._encode_ids
-    monkeypatch.setattr(enc, "_encode_ids", lambda ids: runs.append(ids) or real(ids))
-    out = enc.encode(["Okay.", line, "Okay.", "", line])
+    real = enc._run_lower
+    monkeypatch.setattr(enc, "_run_lower", lambda ids: runs.append(ids) or real(ids))
+    out = encode(["Okay.", line, "Okay.", "", line])
     assert len(runs) == 3  # "Okay.", the line, and the blank (encoded as one space)
     assert np.array_equal(out[0], out[2]) and np.array_equal(out[1], alone) and np.array_equal(out[4], alone)
 

@@ -109,7 +109,7 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
     from coach.embeddings import local_encoder
 
     net = shipped_network()
-    emb = local_encoder().encode([F.embed_text(u) for u, _ in pairs])
+    emb = local_encoder().encode_layer3([F.embed_text(u) for u, _ in pairs])
     x = F.feature_matrix(pairs, emb)
     if x.shape[1] != net.n_features:
         raise CorpusError(

@@ -2,7 +2,10 @@
 
 Two parts, concatenated by :func:`feature_matrix`:
 
-* the sentence embedding (frozen MiniLM) of the leader's utterance;
+* the leader's utterance as frozen MiniLM sees it after layer 3 of 6 (mean-pooled,
+  ``MiniLMEncoder.encode_layer3``): measured against the final sentence vector, it labels better on every
+  set (business cross-validation 0.854 -> 0.928 macro-F1, AnnoMI 0.650 -> 0.677) at half the cost, since
+  the middle layers keep more of a line's form and the last ones more of its topic;
 * a small set of lexical cues (question marks, first words, wh-words, contradiction and leading-question
   markers, "you"-stems, reflective stems, overlap with the counterpart's content words, length, style).
 
@@ -265,6 +268,52 @@ def best_context_span(utterance: str, context: str) -> tuple[str | None, float]:
     return best, score
 
 
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+)
+# "one" is left out: it is far more often a pronoun ("the one that broke") than a figure.
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS) if w != "one"} | {
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?|\b("
+    + "|".join(_TENS)
+    + r")(?:[- ]("
+    + "|".join(_UNITS[1:10])
+    + r"))?\b|\b("
+    + "|".join(_NUMBER_WORDS)
+    + r")\b",
+    re.I,
+)
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers in a text as digit strings, spelled-out ones included ("thirteen" and "13" are one number),
+    so that a paraphrase in digits of figures said in words is not mistaken for a new figure."""
+    out = set()
+    for m in _NUMBER.finditer(text):
+        if m.group(1):
+            out.add(str(_TENS[m.group(1).lower()] + (_UNITS.index(m.group(2).lower()) if m.group(2) else 0)))
+        elif m.group(3):
+            out.add(str(_NUMBER_WORDS[m.group(3).lower()]))
+        else:
+            out.add(m.group(0))
+    return out
+
+
 def lexical_features(utterance: str, context: str) -> np.ndarray:
     """The named lexical cues (:data:`CUE_NAMES`) as a float32 vector."""
     raw = clean(utterance)[:LEXICAL_CHARS]
@@ -285,8 +334,7 @@ def lexical_features(utterance: str, context: str) -> np.ndarray:
     for _, stems in c_parts:
         if stems and u_stems:
             best = max(best, len(u_stems & stems) / math.sqrt(len(stems) * len(u_stems)))
-    nums_u = set(re.findall(r"\d+(?:\.\d+)?", raw))
-    nums_c = set(re.findall(r"\d+(?:\.\d+)?", ctx))
+    nums_u, nums_c = numbers(raw), numbers(ctx)
     n_contra = len(CONTRA.findall(low))
     ctx_low = ctx.lower()
     n_you, n_me = len(SECOND.findall(low)), len(FIRST.findall(low))

@@ -1,4 +1,4 @@
-"""A disk cache of MiniLM embeddings for evals and training (git-ignored, under evals/results/).
+"""A disk cache of the behaviour classifier's MiniLM vectors (layer 3) for training (git-ignored, under evals/results/).
 
 Encoding ~20,000 texts takes minutes on 2 cores; the cache makes re-runs of the evals and of the
 cross-validation take seconds. It changes no number: a cached vector is the encoder's own output.
@@ -14,7 +14,7 @@ import numpy as np
 
 from coach.embeddings import DIM, MODEL_ID, local_encoder
 
-CACHE = Path(__file__).parent / "results" / f"embeddings-{MODEL_ID}.npz"
+CACHE = Path(__file__).parent / "results" / f"layer3-{MODEL_ID}.npz"
 
 
 def _key(text: str) -> str:
@@ -29,9 +29,9 @@ def _load(path: Path) -> dict[str, np.ndarray]:
 
 
 def encode_cached(texts: Sequence[str], path: Path | None = CACHE, progress: bool = False) -> np.ndarray:
-    """Embeddings of ``texts`` (n, 384), encoding only those not already in the cache."""
+    """Layer-3 vectors of ``texts`` (n, 384), encoding only those not already in the cache."""
     if path is None:
-        return local_encoder().encode(list(texts))
+        return local_encoder().encode_layer3(list(texts))
     store = _load(path)
     keys = [_key(t) for t in texts]
     todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
@@ -40,7 +40,7 @@ def encode_cached(texts: Sequence[str], path: Path | None = CACHE, progress: boo
         step = 512
         for start in range(0, len(todo), step):
             chunk = todo[start : start + step]
-            vecs = enc.encode([t for _, t in chunk])
+            vecs = enc.encode_layer3([t for _, t in chunk])
             store.update({k: v for (k, _), v in zip(chunk, vecs, strict=True)})
             if progress:
                 print(f"  encoded {min(start + step, len(todo))}/{len(todo)} new texts", flush=True)

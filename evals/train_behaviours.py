@@ -7,7 +7,7 @@ Trains on: AnnoMI dev + MRDA dev (../shared/data, read from disk, never copied i
 project's evals/data/business_train.csv. Never on evals/data/business_test.csv or business_blind.csv, which
 only measure.
 
-Model: frozen MiniLM embedding of the utterance + named lexical cues of utterance and context (coach/features.py) -> standardise -> one hidden
+Model: frozen MiniLM vector of the utterance (layer 3 of 6, mean-pooled) + named lexical cues of utterance and context (coach/features.py) -> standardise -> one hidden
 ReLU layer -> softmax, trained with Adam in numpy (seeded, so re-runs give the same weights).
 Rows are weighted so each source counts roughly as much as chosen in SOURCE_WEIGHT, not by its size.
 """
@@ -221,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "not_trained_on": ["evals/data/business_test.csv", "evals/data/business_blind.csv"],
         "source_weight": SOURCE_WEIGHT,
         "config": cfg.__dict__,
-        "features": {"embeddings": f"{MODEL_ID} of the utterance", "cues": CUE_NAMES},
+        "features": {
+            "embeddings": f"{MODEL_ID}, layer 3 of 6, mean-pooled, of the utterance",
+            "cues": CUE_NAMES,
+        },
         "command": "python -m evals.train_behaviours" + (" --cv" if args.cv else ""),
         "train_seconds": round(secs, 1),
     }

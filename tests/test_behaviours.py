@@ -8,6 +8,7 @@ import pytest
 
 from coach.behaviours import LABELS, Labelled, classify, classify_batch
 from coach.errors import InputError
+from coach.features import numbers
 
 # Clear cases, written for this test (not in the training or test CSVs).
 CLEAR = [
@@ -123,3 +124,48 @@ def test_to_dict_has_the_published_shape():
     d = classify("What keeps you up at night?", "").to_dict()
     assert set(d) == {"label", "confidence", "evidence"}
     assert set(d["evidence"]) == {"cue", "quoted"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Eighteen percent two years ago, thirteen now.", {"18", "2", "13"}),
+        ("from 18 to 13 percent", {"18", "13"}),
+        ("twenty-five, Thirty five and 4.5", {"25", "35", "4.5"}),
+        ("twenty one", {"21"}),
+        ("the one that broke", set()),  # "one" alone is a pronoun far more often than a figure
+        ("someone, fourteenth", set()),
+    ],
+)
+def test_numbers_said_in_words_match_the_same_numbers_in_digits(text, expected):
+    assert numbers(text) == expected
+
+
+def test_a_paraphrase_in_digits_of_figures_said_in_words_is_a_reflection():
+    said = (
+        "Revenue's up every year. Margin isn't. Eighteen percent two years ago, thirteen now. Diesel ate it."
+    )
+    line = "So revenue is growing but your margin has been squeezed from 18 to 13 percent by diesel costs."
+    assert classify(line, said).label == "reflect"
+
+
+def test_a_scripted_good_listener_is_labelled_as_it_listened(settings):
+    """Every persona, a leader who asks open questions, reflects each answer ("So ...") and sums up
+    ("Let me check I've got your world right: ..."): no reflection may be scored as a correction."""
+    from coach.personas import list_personas
+    from coach.rehearsal import start_rehearsal
+    from tests.helpers import listen_well
+
+    intended, got = [], []
+    for persona in list_personas(settings):
+        r = listen_well(start_rehearsal(settings, persona_id=persona.id, seed=0))
+        turns = r.transcript.turns
+        for i, t in enumerate(turns):
+            if t.speaker == "leader":
+                question = t.text.rstrip().endswith("?") and not t.text.startswith("Let me check")
+                intended.append("question_open" if question else "reflect")
+                got.append(classify(t.text, turns[i - 1].text if i else "").label)
+    assert len(intended) > 100
+    wrong = [(i, g) for i, g in zip(intended, got, strict=True) if i != g]
+    assert len(wrong) <= 0.03 * len(intended), wrong
+    assert ("reflect", "correct") not in wrong

@@ -3,9 +3,9 @@
 Two parts, concatenated by :func:`feature_matrix`:
 
 * the leader's utterance as frozen MiniLM sees it after layer 3 of 6 (mean-pooled,
-  ``MiniLMEncoder.encode_layer3``): measured against the final sentence vector, it labels better on every
-  set (business cross-validation 0.854 -> 0.928 macro-F1, AnnoMI 0.650 -> 0.677) at half the cost, since
-  the middle layers keep more of a line's form and the last ones more of its topic;
+  ``MiniLMEncoder.encode_layer3``): against the final sentence vector, on the same cross-validation, it
+  labelled better on every set (evals/data/README.md, "Which layer of the encoder") at half the cost; the
+  middle layers keep more of a line's form, the last ones more of its topic;
 * a small set of lexical cues (question marks, first words, wh-words, contradiction and leading-question
   markers, "you"-stems, reflective stems, overlap with the counterpart's content words, length, style).
 

@@ -88,7 +88,7 @@ def main() -> int:
     for name, digest in build(args.out).items():
         size = (args.out / name).stat().st_size / 2**20
         print(f"wrote {args.out / name} ({size:.1f} MiB), sha256 {digest}")
-    print("If these are the shipped files, set coach.embeddings.MODEL_SHA256 to those digests.")
+    print("If these are the shipped files, set coach.embeddings.MODEL_FILES to those digests.")
     return 0
 
 

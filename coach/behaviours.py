@@ -4,7 +4,7 @@
     classify_batch([(utterance, context), ...]) -> list[Labelled]
 
 A learned model (coach/classifier.py, artifact in coach/assets/behaviours/, trained by
-``python -m evals.train_behaviours``) reads the frozen MiniLM embedding of the utterance plus named
+``python -m evals.train_behaviours``) reads the utterance through the first 3 layers of frozen MiniLM plus named
 lexical cues of the utterance and of the counterpart's preceding turn (coach/features.py).
 No language model and no network are involved.
 The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part

@@ -34,9 +34,9 @@ def _pairs() -> list[tuple[str, str]]:
 def main() -> None:
     print(f"machine: {describe()}")
     start = time.perf_counter()
-    from coach.behaviours import classify, classify_batch
-    from coach.classifier import ASSET_DIR, shipped_network
     from coach.embeddings import local_encoder
+    from coach.scoring.behaviours import classify, classify_batch
+    from coach.scoring.classifier import ASSET_DIR, shipped_network
 
     local_encoder()
     shipped_network()

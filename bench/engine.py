@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.engine
 
 Target (issue): an offline turn (score the line, engine decides, authored reply) p95 <= 50 ms.
-The turns are the scripted good listener's lines for every shipped persona (coach.cardcheck), so the
-mix holds questions, reflections and long summaries. Scoring uses coach.behaviours.classify; if its
+The turns are the scripted good listener's lines for every shipped persona (coach.counterpart.scripted), so the
+mix holds questions, reflections and long summaries. Scoring uses coach.scoring.behaviours.classify; if its
 model is not built yet, that is said and the turn is timed without it.
 """
 
@@ -15,11 +15,11 @@ import platform
 import statistics
 import time
 
-from coach.cardcheck import SCRIPTS, good_listener, label
-from coach.engine import DIFFICULTIES, Engine
-from coach.personas import list_personas
+from coach.counterpart.cards import list_personas
+from coach.counterpart.engine import DIFFICULTIES, Engine
+from coach.counterpart.scripted import SCRIPTS, good_listener, label
+from coach.counterpart.voice import speak
 from coach.transcript import Turn
-from coach.voice import speak
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -29,7 +29,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def _classifier():
     try:
-        from coach.behaviours import classify
+        from coach.scoring.behaviours import classify
 
         classify("What keeps you up at night?")  # loads the encoder and the model once
         return classify

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.retrieval [--queries 100] [--cli-runs 10]
 
 Builds the corpus index in a fresh temporary data folder (local MiniLM embeddings), then times
-``coach.retrieval.search`` in-process with the index warm, then runs the ``coach ask`` CLI as a
+``coach.playbook.retrieval.search`` in-process with the index warm, then runs the ``coach ask`` CLI as a
 subprocess against that index. Prints the machine first: figures on a shared or busy machine vary.
 """
 
@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     from coach.config import load_settings
-    from coach.index import Index
-    from coach.retrieval import search
+    from coach.playbook.index import Index
+    from coach.playbook.retrieval import search
 
     imports = time.perf_counter() - started
     settings = load_settings()
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
         "(includes loading the embedding model and tokenizer)"
     )
 
-    from coach.ingest import chunk_sections, load_corpus
+    from coach.playbook.ingest import chunk_sections, load_corpus
 
     started = time.perf_counter()
     docs = chunk_sections(load_corpus())

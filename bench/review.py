@@ -21,9 +21,9 @@ def _time(fn, items) -> list[float]:
 
 
 def main() -> None:
-    from coach.drafts import review_draft
+    from coach.counterpart.cards import load_persona
+    from coach.drafts.review import review_draft
     from coach.embeddings import local_encoder
-    from coach.personas import load_persona
     from evals.drafts import load_split
 
     drafts = load_split("dev")

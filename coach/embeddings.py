@@ -29,9 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from coach import paths
 from coach.errors import BackendError, ConfigError, CorpusError
 
-ASSETS = Path(__file__).parent / "assets" / "minilm"
+ASSETS = paths.ASSETS / "minilm"
 MODEL_ID = "all-MiniLM-L6-v2-dynint8"
 # The two halves of the network and their sha256 (checked on load; scripts/build_encoder.py makes them).
 MODEL_FILES = {

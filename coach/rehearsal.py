@@ -1,7 +1,7 @@
 """A rehearsal: one conversation between the leader and a persona, turn by turn.
 
-Each leader line goes: classify (coach.behaviours) -> the engine decides (coach.engine) -> the voice
-phrases the decision (coach.voice: authored lines offline, or a model). The app and the CLI both drive
+Each leader line goes: classify (coach.scoring.behaviours) -> the engine decides (coach.counterpart.engine) -> the voice
+phrases the decision (coach.counterpart.voice: authored lines offline, or a model). The app and the CLI both drive
 this class, so they behave the same.
 
 Nothing typed is lost: if the model fails mid-turn, the engine is put back as it was, the leader's
@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from coach.behaviours import Evidence, Labelled, classify
-from coach.engine import Engine
+from coach.counterpart.cards import Persona
+from coach.counterpart.engine import Engine
+from coach.counterpart.voice import speak
 from coach.errors import InputError
 from coach.llm import ChatBackend
-from coach.personas import Persona
+from coach.scoring.behaviours import Evidence, Labelled, classify
 from coach.transcript import Transcript, Turn
-from coach.voice import speak
 
 MAX_LINE_CHARS = 4000
 
@@ -233,8 +233,8 @@ def start_rehearsal(
     backend: ChatBackend | None = None,
 ) -> Rehearsal:
     """Load the persona, pick the configured model (if any) and open the conversation."""
+    from coach.counterpart.cards import load_persona, load_persona_file
     from coach.llm import backend_from_settings
-    from coach.personas import load_persona, load_persona_file
 
     if bool(persona_id) == bool(persona_file):
         raise InputError(
@@ -247,7 +247,7 @@ def start_rehearsal(
     if backend is not None:
         import threading
 
-        from coach import retrieval
+        from coach.playbook import retrieval
 
         def retrieve(query: str) -> list:
             return retrieval.search(query, k=2, settings=settings)

@@ -2,7 +2,7 @@
 
     python -m evals.behaviours --data evals/data/business_test.csv
     python -m evals.behaviours --data ../shared/data/annomi_dev.csv [--json] [--limit N] [--min-coders 2]
-    python -m evals.behaviours --data FILE --judge [--limit N]   # the optional LLM judge (coach/judge.py)
+    python -m evals.behaviours --data FILE --judge [--limit N]   # the optional LLM judge (coach/scoring/judge.py)
 
 Prints per-label precision, recall and F1, macro-F1 (averaged over the labels that occur in the human
 labels, so a dataset without `correct` is not credited or penalised for a label it cannot have),
@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from coach.behaviours import LABELS, classify_batch
 from coach.errors import BackendError, ConfigError, InputError
+from coach.scoring.behaviours import LABELS, classify_batch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -249,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--judge",
         action="store_true",
-        help="score with the configured language model (coach/judge.py), over the turns it answers validly",
+        help="score with the configured language model (coach/scoring/judge.py), over the turns it answers validly",
     )
     args = ap.parse_args(argv)
     try:
@@ -293,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _judge_backend():
     from coach.config import load_settings
-    from coach.judge import configured_judge
+    from coach.scoring.judge import configured_judge
 
     settings = load_settings()
     backend = configured_judge(settings)
@@ -304,7 +304,7 @@ def _judge_backend():
 def _evaluate_judge(rows: Sequence[Row], backend) -> tuple[Report, int]:
     """Agreement over the turns the judge answered validly (the others fell back to the local scorer,
     whose agreement is not the judge's), and how many those were."""
-    from coach.judge import JUDGE, judge_batch
+    from coach.scoring.judge import JUDGE, judge_batch
 
     tick = lambda n, total: print(f"  judged {n}/{total}", file=sys.stderr)  # noqa: E731
     labelled = judge_batch([(r.utterance, r.context) for r in rows], backend, progress=tick)
@@ -313,7 +313,7 @@ def _evaluate_judge(rows: Sequence[Row], backend) -> tuple[Report, int]:
     if not kept:
         raise ValueError(
             f"the judge ({getattr(backend, 'model', backend.name)}) gave no valid answer, so there is nothing "
-            "to measure; a model that follows JSON instructions is needed (see coach/prompts/judge_system.txt)"
+            "to measure; a model that follows JSON instructions is needed (see coach/data/prompts/judge_system.txt)"
         )
     gold, pred = zip(*kept, strict=True)
     return agreement(gold, pred), len(kept)

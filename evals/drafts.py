@@ -83,7 +83,7 @@ def within_groups(scored: list[Scored]) -> float:
 
 
 def evaluate(split: str, data_dir: Path = DATA_DIR) -> SplitResult:
-    from coach.drafts import review_draft
+    from coach.drafts.review import review_draft
 
     scored = [Scored(d, review_draft(d.text).score, split) for d in load_split(split, data_dir)]
     good = [s.score for s in scored if s.draft.quality == "good"]
@@ -103,9 +103,9 @@ def evaluate(split: str, data_dir: Path = DATA_DIR) -> SplitResult:
 def _reaction(d: LabelledDraft) -> str:
     if not d.persona:
         return ""
-    from coach.drafts import review_draft
+    from coach.counterpart.cards import load_persona
+    from coach.drafts.review import review_draft
     from coach.embeddings import local_encoder
-    from coach.personas import load_persona
 
     r = review_draft(d.text, persona=load_persona(d.persona), encoder=local_encoder())
     return r.reaction.headline if r.reaction else ""

@@ -1,4 +1,4 @@
-"""Retrieval eval: recall@1, recall@3 and MRR of ``coach.retrieval.search`` on hand-written CTO questions.
+"""Retrieval eval: recall@1, recall@3 and MRR of ``coach.playbook.retrieval.search`` on hand-written CTO questions.
 
     .venv/bin/python -m evals.retrieval [--questions FILE] [--k 3] [--min-recall3 0.8] [--json]
 
@@ -101,7 +101,7 @@ def run(questions: Sequence[Question], search: Callable[[str, int], Sequence[str
 
 
 def coach_search(question: str, k: int) -> list[str]:
-    from coach.retrieval import search
+    from coach.playbook.retrieval import search
 
     return [p.section_id for p in search(question, k=k)]
 
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the summary and misses as JSON")
     args = parser.parse_args(argv)
 
-    from coach.retrieval import section_ids
+    from coach.playbook.retrieval import section_ids
 
     questions = load_questions(args.questions, known_ids=section_ids())
     result = run(questions, coach_search, k=max(args.k, 3))

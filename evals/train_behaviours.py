@@ -7,7 +7,7 @@ Trains on: AnnoMI dev + MRDA dev (../shared/data, read from disk, never copied i
 project's evals/data/business_train.csv. Never on evals/data/business_test.csv or business_blind.csv, which
 only measure.
 
-Model: frozen MiniLM vector of the utterance (layer 3 of 6, mean-pooled) + named lexical cues of utterance and context (coach/features.py) -> standardise -> one hidden
+Model: frozen MiniLM vector of the utterance (layer 3 of 6, mean-pooled) + named lexical cues of utterance and context (coach/scoring/features.py) -> standardise -> one hidden
 ReLU layer -> softmax, trained with Adam in numpy (seeded, so re-runs give the same weights).
 Rows are weighted so each source counts roughly as much as chosen in SOURCE_WEIGHT, not by its size.
 """
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.behaviours import LABELS, scores
-from coach.classifier import ASSET_DIR, Network
 from coach.embeddings import MODEL_ID
-from coach.features import CUE_NAMES, embed_text, feature_matrix
+from coach.scoring.behaviours import LABELS, scores
+from coach.scoring.classifier import ASSET_DIR, Network
+from coach.scoring.features import CUE_NAMES, embed_text, feature_matrix
 from evals.behaviours import REPO, SHARED_DATA, Report, Row, agreement, format_report, read_labelled
 from evals.embcache import CACHE, encode_cached
 
@@ -49,7 +49,7 @@ class Config:
 
 
 def featurize(rows: Sequence[Row], cache: Path | None = CACHE) -> np.ndarray:
-    """The same features coach.behaviours computes at run time (embeddings come from the disk cache)."""
+    """The same features coach.scoring.behaviours computes at run time (embeddings come from the disk cache)."""
     pairs = [(r.utterance, r.context) for r in rows]
     return feature_matrix(pairs, encode_cached([embed_text(u) for u, _ in pairs], cache, progress=True))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.cardcheck import QUESTIONS, summary_of
+from coach.counterpart.scripted import QUESTIONS, summary_of
 from coach.rehearsal import Rehearsal
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from coach.behaviours import LABELS, Labelled, classify, classify_batch
 from coach.errors import InputError
-from coach.features import numbers
+from coach.scoring.behaviours import LABELS, Labelled, classify, classify_batch
+from coach.scoring.features import numbers
 
 # Clear cases, written for this test (not in the training or test CSVs).
 CLEAR = [
@@ -152,7 +152,7 @@ def test_a_paraphrase_in_digits_of_figures_said_in_words_is_a_reflection():
 def test_a_scripted_good_listener_is_labelled_as_it_listened(settings):
     """Every persona, a leader who asks open questions, reflects each answer ("So ...") and sums up
     ("Let me check I've got your world right: ..."): no reflection may be scored as a correction."""
-    from coach.personas import list_personas
+    from coach.counterpart.cards import list_personas
     from coach.rehearsal import start_rehearsal
     from tests.helpers import listen_well
 

@@ -68,7 +68,7 @@ def test_report_gives_a_cited_debrief_of_a_kept_session(runner, script, tmp_path
     runner.invoke(main, ["rehearse", "--persona", "maria-cfo", "--script", str(script)])
     rows = json.loads(runner.invoke(main, ["sessions", "--json"]).stdout.splitlines()[0])
     from coach.config import load_settings
-    from coach.sessions import sessions_dir
+    from coach.store.sessions import sessions_dir
 
     path = sessions_dir(load_settings()) / f"{rows['id']}.json"
     md = runner.invoke(main, ["report", str(path)])

@@ -8,15 +8,15 @@ import re
 
 import pytest
 
-from coach.draft_export import review_json, review_markdown
-from coach.draft_rewrite import Rewrite
-from coach.draft_signals import label_sentences
-from coach.drafts import MAX_DRAFT_CHARS, review_draft
+from coach.counterpart.cards import load_persona
+from coach.drafts.export import review_json, review_markdown
+from coach.drafts.review import MAX_DRAFT_CHARS, review_draft
+from coach.drafts.rewrite import Rewrite
+from coach.drafts.sentences import split_draft
+from coach.drafts.signals import label_sentences
 from coach.errors import BackendError, InputError
 from coach.llm import ScriptedChat
-from coach.personas import load_persona
-from coach.retrieval import get_section, section_ids
-from coach.sentences import split_draft
+from coach.playbook.retrieval import get_section, section_ids
 
 POOR = """Hi Maria,
 

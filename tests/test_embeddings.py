@@ -16,7 +16,12 @@ import pytest
 from coach.config import load_settings
 from coach.embeddings import DIM, OpenAIEmbeddings, local_encoder
 from coach.errors import BackendError, ConfigError
-from coach.index import LocalMiniLMFunction, OpenAIEmbeddingFunction, collection_name, embedding_function
+from coach.playbook.index import (
+    LocalMiniLMFunction,
+    OpenAIEmbeddingFunction,
+    collection_name,
+    embedding_function,
+)
 
 LOCAL = "http://127.0.0.1:8008/v1"
 

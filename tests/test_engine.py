@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from coach.cardcheck import corrector, good_listener, label, pitcher, summary_of
-from coach.engine import DIFFICULTIES, MOODS, RULES, Engine
+from coach.counterpart.cards import list_personas, load_persona
+from coach.counterpart.engine import DIFFICULTIES, MOODS, RULES, Engine
+from coach.counterpart.scripted import corrector, good_listener, label, pitcher, summary_of
 from coach.errors import InputError
-from coach.personas import list_personas, load_persona
 
 PERSONAS = {p.id: p for p in list_personas()}
 IDS = sorted(PERSONAS)
@@ -194,7 +194,7 @@ def _heard_the_core(pid="maria-cfo", difficulty="normal") -> Engine:
     e._s["trust"] = 0.9
     for fid in PERSONAS[pid].core:
         fact = PERSONAS[pid].fact(fid)
-        from coach.cardcheck import QUESTIONS
+        from coach.counterpart.scripted import QUESTIONS
 
         d = e.step(QUESTIONS[fact.dimension][0], label("question_open"))
         assert fid in [f.id for f in d.facts_now], (fid, d.move)

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from coach.behaviours import LABELS
-from coach.cardcheck import QUESTIONS, label
-from coach.engine import Engine
+from coach.counterpart.cards import Persona, list_personas
+from coach.counterpart.engine import Engine
+from coach.counterpart.scripted import QUESTIONS, label
+from coach.counterpart.voice import speak
 from coach.llm import ScriptedChat
-from coach.personas import Persona, list_personas
+from coach.scoring.behaviours import LABELS
 from coach.transcript import Turn
-from coach.voice import speak
 
 PERSONAS = {p.id: p for p in list_personas()}
 IDS = sorted(PERSONAS)
@@ -164,7 +164,7 @@ def test_no_prompt_the_model_path_sends_holds_an_unrevealed_fact(pid):
 @pytest.mark.parametrize("pid", IDS)
 def test_a_whole_listening_conversation_never_puts_an_untold_fact_in_a_prompt(pid):
     """Through a full good-listener run, every prompt holds exactly the facts told so far."""
-    from coach.cardcheck import good_listener
+    from coach.counterpart.scripted import good_listener
 
     persona = PERSONAS[pid]
     run = good_listener(persona, "normal", seed=2)

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
+from coach.debrief.export import debrief_json, debrief_markdown
+from coach.debrief.feedback import build_debrief, enrich_with_model
 from coach.errors import BackendError
-from coach.feedback import build_debrief, enrich_with_model
 from coach.llm import ScriptedChat
+from coach.playbook.retrieval import get_section, section_ids
 from coach.rehearsal import start_rehearsal
-from coach.report import debrief_json, debrief_markdown
-from coach.retrieval import get_section, section_ids
 from tests.helpers import listen_well
 
 CORRECTION = "Actually, that's not right. The real problem is that finance starved IT of budget for years."

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from coach import ingest
 from coach.cli import main
 from coach.errors import CorpusError, InputError
-from coach.ingest import (
+from coach.playbook import ingest
+from coach.playbook.ingest import (
     CHUNK_TOKENS,
     CORPUS_DIR,
     MAX_FILE_BYTES,
@@ -274,7 +274,7 @@ def test_all_bad_files_are_reported_at_once(tmp_path):
 
 
 def _count_user_chunks(settings) -> int:
-    from coach.retrieval import open_index
+    from coach.playbook.retrieval import open_index
 
     return open_index(settings).count("user")
 
@@ -285,8 +285,8 @@ def tiny_corpus(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus" / "playbook"
     corpus.mkdir(parents=True)
     (corpus / "01.md").write_text(FRONT + "## Asks {#concrete-asks}\n\nMake one or two concrete asks.\n")
-    monkeypatch.setattr("coach.ingest.CORPUS_DIR", corpus)
-    from coach.retrieval import forget_indexes
+    monkeypatch.setattr("coach.playbook.ingest.CORPUS_DIR", corpus)
+    from coach.playbook.retrieval import forget_indexes
 
     forget_indexes()
     yield corpus
@@ -294,7 +294,7 @@ def tiny_corpus(tmp_path, monkeypatch):
 
 
 def test_a_bad_file_leaves_the_index_untouched(settings, tiny_corpus, tmp_path):
-    from coach.retrieval import add_documents
+    from coach.playbook.retrieval import add_documents
 
     good = tmp_path / "good.md"
     good.write_text("Our CFO watches EBITDA.")
@@ -305,7 +305,7 @@ def test_a_bad_file_leaves_the_index_untouched(settings, tiny_corpus, tmp_path):
 
 
 def test_reingesting_a_file_replaces_its_chunks(settings, tiny_corpus, tmp_path):
-    from coach.retrieval import add_documents, search
+    from coach.playbook.retrieval import add_documents, search
 
     notes = tmp_path / "notes.md"
     notes.write_text("The budget review with Dana is in March.")
@@ -341,12 +341,12 @@ def test_ingested_documents_survive_an_upgrade_of_the_bundled_encoder(
     settings, tiny_corpus, tmp_path, monkeypatch
 ):
     """A new encoder means a new collection; the user's documents are carried into it, once."""
-    from coach.retrieval import add_documents, forget_indexes, open_index, search
+    from coach.playbook.retrieval import add_documents, forget_indexes, open_index, search
 
     notes = tmp_path / "notes.md"
     notes.write_text("Dana's team is measured on days sales outstanding.")
     with monkeypatch.context() as m:
-        m.setattr("coach.index.MODEL_ID", "all-MiniLM-L6-v2-int8")  # the encoder shipped before
+        m.setattr("coach.playbook.index.MODEL_ID", "all-MiniLM-L6-v2-int8")  # the encoder shipped before
         add_documents([notes], settings)
     forget_indexes()
     index = open_index(settings)

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from coach.cli import main
 from coach.errors import BackendError
-from coach.judge import FALLBACK, JUDGE, judge_batch
 from coach.llm import OpenAIChat, ScriptedChat
+from coach.scoring.judge import FALLBACK, JUDGE, judge_batch
 from evals.behaviours import Row, _evaluate_judge
 
 CONTEXT = "The crew app caused the delays at the airport, plain and simple."
@@ -61,7 +61,7 @@ LOCAL_KEY = "counterpart-local-key"  # the local server's fixed key; not a secre
     ],
 )
 def test_the_judges_answer_is_checked(reply, label, scorer, cue_has, quoted):
-    from coach.behaviours import classify
+    from coach.scoring.behaviours import classify
 
     local = classify(LINE, CONTEXT)
     (out,) = judge_batch([(LINE, CONTEXT)], ScriptedChat([reply]))
@@ -118,7 +118,7 @@ def test_score_judge_labels_a_transcript_scorecard(tmp_path, monkeypatch):
     chat = ScriptedChat(
         ['{"label": "correct", "cue": "a contrary date"}', '{"label": "question_open", "cue": "how"}']
     )
-    monkeypatch.setattr("coach.judge.configured_judge", lambda settings: chat)
+    monkeypatch.setattr("coach.scoring.judge.configured_judge", lambda settings: chat)
     f = tmp_path / "t.json"
     turns = [
         {"speaker": "counterpart", "text": CONTEXT},
@@ -151,7 +151,7 @@ def test_a_real_small_model_that_cannot_answer_in_json_falls_back_row_by_row(vcr
 
 def test_score_judge_reports_a_backend_failure_plainly(tmp_path, monkeypatch):
     chat = ScriptedChat([BackendError("The model server at http://127.0.0.1:9/v1 refused the connection.")])
-    monkeypatch.setattr("coach.judge.configured_judge", lambda settings: chat)
+    monkeypatch.setattr("coach.scoring.judge.configured_judge", lambda settings: chat)
     f = tmp_path / "u.csv"
     f.write_text(f'id,context,utterance\n1,"{CONTEXT}","{LINE}"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["score", str(f), "--judge"])

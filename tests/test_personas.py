@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from coach.cli import main
-from coach.errors import PersonaError
-from coach.personas import (
+from coach.counterpart.cards import (
     DIMENSIONS,
     SHIPPED_DIR,
     list_personas,
@@ -22,6 +21,7 @@ from coach.personas import (
     save_persona,
     template_yaml,
 )
+from coach.errors import PersonaError
 
 SHIPPED = {p.id: p for p in list_personas()}
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

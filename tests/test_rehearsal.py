@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from coach import sessions
+from coach.counterpart.cards import load_persona
 from coach.errors import BackendError, InputError
 from coach.llm import ScriptedChat
-from coach.personas import load_persona
 from coach.rehearsal import Rehearsal, replay, start_rehearsal
+from coach.store import sessions
 from coach.transcript import Transcript
 from tests.helpers import listen_well
 
@@ -150,8 +150,8 @@ def test_a_reply_abandoned_midway_leaves_no_trace_in_the_engine(settings):
 
 
 def test_recorded_labels_match_a_fresh_classification_and_need_every_turn(rehearsal):
-    from coach.behaviours import classify
     from coach.rehearsal import recorded_labels
+    from coach.scoring.behaviours import classify
 
     rehearsal.turn("Who do you see as the competition these days, and how is that changing?")
     rehearsal.turn("Actually, the real issue is that finance starved IT for years.")

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from coach.cli import main
 from coach.config import load_settings
 from coach.errors import CorpusError, InputError
-from coach.index import Index, collection_name
-from coach.ingest import CORPUS_DIR
-from coach.retrieval import Passage, forget_indexes, get_section, open_index, search, section_ids
+from coach.playbook.index import Index, collection_name
+from coach.playbook.ingest import CORPUS_DIR
+from coach.playbook.retrieval import Passage, forget_indexes, get_section, open_index, search, section_ids
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,7 +97,7 @@ def test_reopening_the_collection_needs_no_download(index_dir):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    # same client settings as coach.index: chromadb refuses two clients on one path with different settings
+    # same client settings as coach.playbook.index: chromadb refuses two clients on one path with different settings
     client = chromadb.PersistentClient(
         path=str(index_dir / "index"), settings=ChromaSettings(anonymized_telemetry=False)
     )
@@ -122,7 +122,7 @@ def corpus_copy(tmp_path) -> Path:
 
 
 def test_corpus_is_reindexed_only_when_it_changes(settings, corpus_copy, tmp_path, monkeypatch):
-    from coach.retrieval import add_documents
+    from coach.playbook.retrieval import add_documents
 
     first = Index(settings, corpus_copy)
     assert first.rebuilt
@@ -134,7 +134,7 @@ def test_corpus_is_reindexed_only_when_it_changes(settings, corpus_copy, tmp_pat
     assert again.corpus_state()["corpus_built_at"] == built_at
     assert again.count("corpus") == chunks
 
-    monkeypatch.setattr("coach.ingest.CORPUS_DIR", corpus_copy)
+    monkeypatch.setattr("coach.playbook.ingest.CORPUS_DIR", corpus_copy)
     forget_indexes()
     notes = tmp_path / "notes.md"
     notes.write_text("Dana, the CFO, is measured on free cash flow.")
@@ -159,7 +159,7 @@ def test_corpus_is_reindexed_only_when_it_changes(settings, corpus_copy, tmp_pat
 
 
 def test_long_running_process_picks_up_corpus_edits(settings, corpus_copy, monkeypatch):
-    monkeypatch.setattr("coach.ingest.CORPUS_DIR", corpus_copy)
+    monkeypatch.setattr("coach.playbook.ingest.CORPUS_DIR", corpus_copy)
     forget_indexes()
     index = open_index(settings)
     path = corpus_copy / "09-extra.md"

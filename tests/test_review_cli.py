@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from coach.cli import main
-from coach.drafts import MAX_FILE_BYTES
+from coach.drafts.review import MAX_FILE_BYTES
 
 DRAFT = """Hi Maria,
 

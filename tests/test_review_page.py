@@ -60,7 +60,7 @@ def test_both_exports_are_offered(page):
     review(page, POOR)
     buttons = page.get("download_button")
     assert len(buttons) == 2
-    from coach.draft_export import review_json
+    from coach.drafts.export import review_json
 
     data = json.loads(review_json(page.session_state["draft_review"]))
     assert data["score"] == int(page.metric[0].value.split("/")[0])

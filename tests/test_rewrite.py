@@ -2,7 +2,7 @@
 
 import pytest
 
-from coach.rewrite import key_sentence, open_question_from, reflection_of, swap_person
+from coach.rephrase import key_sentence, open_question_from, reflection_of, swap_person
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from coach.behaviours import Evidence, Labelled
 from coach.errors import InputError
-from coach.scorecard import build_scorecard
+from coach.scoring.behaviours import Evidence, Labelled
+from coach.scoring.scorecard import build_scorecard
 from coach.transcript import Transcript, Turn
 
 

@@ -7,14 +7,10 @@ import re
 
 import pytest
 
-from coach.cardcheck import label
-from coach.engine import Engine
-from coach.errors import BackendError
-from coach.llm import ScriptedChat
-from coach.personas import load_persona
-from coach.retrieval import Passage
-from coach.transcript import Turn
-from coach.voice import (
+from coach.counterpart.cards import load_persona
+from coach.counterpart.engine import Engine
+from coach.counterpart.scripted import label
+from coach.counterpart.voice import (
     PromptError,
     build_messages,
     fill,
@@ -23,6 +19,10 @@ from coach.voice import (
     placeholders,
     speak,
 )
+from coach.errors import BackendError
+from coach.llm import ScriptedChat
+from coach.playbook.retrieval import Passage
+from coach.transcript import Turn
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_every_engine_move_has_its_own_instruction():
 
 
 def test_every_move_the_engine_makes_is_known_to_the_voice():
-    from coach.cardcheck import SCRIPTS
+    from coach.counterpart.scripted import SCRIPTS
 
     seen = set()
     for fn in SCRIPTS.values():

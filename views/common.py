@@ -68,7 +68,7 @@ def label_badge(label: str | None, confidence: float | None = None, help: str | 
 def warm_up_scorer() -> threading.Thread:
     """Load the behaviour classifier in the background once per server, while the user reads and types,
     so the first line they send is not the one that pays for loading it."""
-    from coach.behaviours import classify
+    from coach.scoring.behaviours import classify
 
     thread = threading.Thread(target=classify, args=("Thanks for making the time.", ""), daemon=True)
     thread.start()

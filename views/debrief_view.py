@@ -1,10 +1,10 @@
-"""Renders a debrief (coach.feedback.Debrief) and the comparison of "try again" branches."""
+"""Renders a debrief (coach.debrief.feedback.Debrief) and the comparison of "try again" branches."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from coach.report import VERDICT_MARK, debrief_json, debrief_markdown
+from coach.debrief.export import VERDICT_MARK, debrief_json, debrief_markdown
 
 
 def render_debrief(d, key: str) -> None:

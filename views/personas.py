@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coach.cardcheck import check_card
-from coach.errors import PersonaError
-from coach.personas import (
+from coach.counterpart.cards import (
     DIMENSIONS,
     card_text,
     delete_persona,
@@ -15,6 +13,8 @@ from coach.personas import (
     save_persona,
     template_yaml,
 )
+from coach.counterpart.scripted import check_card
+from coach.errors import PersonaError
 from views.common import get_settings, reported
 
 NEW = "+ New card"

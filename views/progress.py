@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coach.progress import progress_rows
+from coach.debrief.progress import progress_rows
 from views.common import get_settings, reported
 
 st.title("Progress")

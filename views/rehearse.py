@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coach import sessions
+from coach.counterpart.cards import list_personas
+from coach.debrief.feedback import build_debrief
 from coach.errors import BackendError, CoachError, InputError
-from coach.feedback import build_debrief
-from coach.personas import list_personas
 from coach.rehearsal import Rehearsal, start_rehearsal
+from coach.store import sessions
 from views.common import get_settings, label_badge, reported, warm_up_scorer
 from views.debrief_view import render_branches, render_debrief
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coach.draft_export import review_json, review_markdown
-from coach.draft_signals import LABEL_NAMES
-from coach.drafts import DraftReview, review_draft
-from coach.personas import list_personas
+from coach.counterpart.cards import list_personas
+from coach.drafts.export import review_json, review_markdown
+from coach.drafts.review import DraftReview, review_draft
+from coach.drafts.signals import LABEL_NAMES
 from views.common import get_settings, label_badge, reported
 
 DRAFT_COLORS = {

@@ -7,7 +7,7 @@ import textwrap
 import click
 
 from coach.cli.base import echo_json, main
-from coach.retrieval import MAX_K, search
+from coach.playbook.retrieval import MAX_K, search
 
 
 @main.command()

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from coach.cli.base import echo_json, main
-from coach.ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
-from coach.retrieval import add_documents
+from coach.playbook.ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+from coach.playbook.retrieval import add_documents
 
 _LIMITS = f"{', '.join(SUPPORTED_SUFFIXES)} files up to {MAX_FILE_BYTES // 1_048_576} MB each"
 

@@ -24,7 +24,7 @@ def _summary(p) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per persona (no hidden facts).")
 def personas_cmd(as_json: bool) -> None:
     """List the counterparts you can rehearse with (shipped and your own)."""
-    from coach.personas import list_personas
+    from coach.counterpart.cards import list_personas
 
     personas = list_personas(load_settings())
     if as_json:
@@ -51,7 +51,7 @@ def persona_group() -> None:
 )
 def show_cmd(persona_id: str, as_json: bool) -> None:
     """Show a card with its hidden facts (for authors; do not show it to someone about to rehearse)."""
-    from coach.personas import load_persona
+    from coach.counterpart.cards import load_persona
 
     p = load_persona(persona_id, load_settings())
     if as_json:
@@ -73,7 +73,7 @@ def show_cmd(persona_id: str, as_json: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def validate_cmd(path: Path) -> None:
     """Check a card file against the schema; every problem names its field."""
-    from coach.personas import load_persona_file
+    from coach.counterpart.cards import load_persona_file
 
     p = load_persona_file(path)
     click.echo(f"{path}: valid ({p.id}: {len(p.facts)} facts, {len(p.core)} core).")
@@ -85,9 +85,9 @@ def validate_cmd(path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The results as one JSON object.")
 def check_cmd(card: str, seed: int, as_json: bool) -> None:
     """Play scripted leaders against a card: a good listener should win it; a corrector and a pitcher not."""
-    from coach.cardcheck import check_card
+    from coach.counterpart.cards import load_persona, load_persona_file
+    from coach.counterpart.scripted import check_card
     from coach.errors import PersonaError
-    from coach.personas import load_persona, load_persona_file
 
     p = (
         load_persona_file(card)

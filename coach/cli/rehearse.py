@@ -53,8 +53,8 @@ def _turn_record(n: int, leader: str | None, reply: str, r, step=None) -> dict:
 @click.option("--no-save", is_flag=True, help="Do not keep this session in the data directory.")
 def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_save):
     """Rehearse a conversation with a counterpart (type /end to finish)."""
-    from coach import sessions
     from coach.rehearsal import start_rehearsal
+    from coach.store import sessions
 
     settings = load_settings()
     lines = _script_lines(script) if script else None

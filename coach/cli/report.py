@@ -19,11 +19,11 @@ from coach.config import load_settings
 )
 def report(transcript, fmt, output, model):
     """The debrief of a rehearsal: scorecard, trust, their world, better lines, cited guidance."""
-    from coach.feedback import build_debrief, enrich_with_model
+    from coach.counterpart.cards import load_persona
+    from coach.debrief.export import debrief_json, debrief_markdown
+    from coach.debrief.feedback import build_debrief, enrich_with_model
     from coach.llm import backend_from_settings
-    from coach.personas import load_persona
     from coach.rehearsal import replay
-    from coach.report import debrief_json, debrief_markdown
     from coach.transcript import Transcript
 
     settings = load_settings()

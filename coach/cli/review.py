@@ -29,8 +29,8 @@ def review(
     file: Path, persona_id: str | None, as_json: bool, fmt: str, output: Path | None, model: bool
 ) -> None:
     """Review a draft in FILE ('-' reads stdin): labels, score, likely reaction, suggestions."""
-    from coach.draft_export import review_json, review_markdown
-    from coach.drafts import check_draft, read_draft_file, review_draft
+    from coach.drafts.export import review_json, review_markdown
+    from coach.drafts.review import check_draft, read_draft_file, review_draft
 
     settings = load_settings()
     if str(file) == "-":
@@ -39,8 +39,8 @@ def review(
         text = read_draft_file(file)
     persona = encoder = None
     if persona_id:
+        from coach.counterpart.cards import load_persona
         from coach.embeddings import local_encoder
-        from coach.personas import load_persona
 
         persona = load_persona(persona_id, settings)
         encoder = local_encoder()

@@ -14,7 +14,7 @@ from coach.cli.base import echo_json, main
 from coach.errors import InputError
 
 if TYPE_CHECKING:
-    from coach.behaviours import Labelled
+    from coach.scoring.behaviours import Labelled
 
 CSV_COLUMNS = ("id", "context", "utterance")
 
@@ -84,7 +84,7 @@ Labeller = Callable[[list[tuple[str, str]]], list["Labelled"]]
 
 def _judge_labeller() -> Labeller:
     from coach.config import load_settings
-    from coach.judge import configured_judge, judge_batch
+    from coach.scoring.judge import configured_judge, judge_batch
 
     backend = configured_judge(load_settings())
 
@@ -96,7 +96,7 @@ def _judge_labeller() -> Labeller:
 
 
 def _score_csv(path: Path, as_json: bool, label: Labeller | None = None) -> None:
-    from coach.behaviours import classify_batch
+    from coach.scoring.behaviours import classify_batch
 
     rows = read_utterance_csv(path)
     labelled = (label or classify_batch)([(r["utterance"], r["context"]) for r in rows])
@@ -109,7 +109,7 @@ def _score_csv(path: Path, as_json: bool, label: Labeller | None = None) -> None
 
 
 def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) -> None:
-    from coach.scorecard import build_scorecard
+    from coach.scoring.scorecard import build_scorecard
     from coach.transcript import Transcript
 
     transcript = Transcript.load(path)

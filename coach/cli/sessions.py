@@ -12,7 +12,7 @@ from coach.config import load_settings
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per session.")
 def sessions_cmd(as_json):
     """List kept rehearsals, oldest first, with the measures that show progress."""
-    from coach.progress import progress_rows
+    from coach.debrief.progress import progress_rows
 
     rows = progress_rows(load_settings())
     if as_json:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from coach.draft_signals import LABEL_NAMES
-from coach.drafts import DraftReview
+from coach.drafts.review import DraftReview
+from coach.drafts.signals import LABEL_NAMES
 
 CITE_WORK = (
     '"Winning Together: A Playbook for Aligning Technology & Business" (DeGrandis, Torres, Hendrickson, '

@@ -14,10 +14,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from coach.draft_score import MAX_WORDS, Criterion
-from coach.draft_signals import THEM, SentenceLabel
-from coach.draft_understanding import Understanding
-from coach.rewrite import open_question_from
+from coach.drafts.score import MAX_WORDS, Criterion
+from coach.drafts.signals import THEM, SentenceLabel
+from coach.drafts.understanding import Understanding
+from coach.rephrase import open_question_from
 
 MAX_SUGGESTIONS = 6
 _LEAD = re.compile(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from coach.feedback import Debrief
+from coach.debrief.feedback import Debrief
 
 VERDICT_MARK = {"good": "✅", "fair": "➖", "needs work": "⚠️", "n/a": "·"}
 

@@ -16,16 +16,16 @@ import re
 import string
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from coach.engine import Decision
+from coach import paths
+from coach.counterpart.cards import Persona
+from coach.counterpart.engine import Decision
 from coach.errors import CoachError
 from coach.llm import ChatBackend, Message
-from coach.personas import Persona
 from coach.transcript import Turn
 
-PROMPTS = Path(__file__).resolve().parent / "prompts"
+PROMPTS = paths.PROMPTS
 SYSTEM_TEMPLATE = "counterpart_system.txt"
 MOVES_FILE = "counterpart_moves.txt"
 MAX_HISTORY_MESSAGES = 16

@@ -3,7 +3,7 @@
     judge_batch([(utterance, context), ...], backend) -> list[Labelled]
 
 Never the default; reached only by ``coach score FILE --judge`` and ``python -m evals.behaviours --judge``.
-One request per turn at temperature 0, with the label definitions as data (coach/prompts/judge_*.txt).
+One request per turn at temperature 0, with the label definitions as data (coach/data/prompts/judge_*.txt).
 What comes back is checked, never trusted:
 - a reply that is not a JSON object with one of the six labels keeps the local scorer's label for that
   turn, and its evidence says so (``scorer`` "local: the judge's answer was not valid");
@@ -25,11 +25,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from coach.behaviours import LABELS, Evidence, Labelled, classify_batch, explain
+from coach.counterpart.voice import fill, load_template
 from coach.errors import ConfigError
-from coach.features import clean
 from coach.llm import ChatBackend, json_object
-from coach.voice import fill, load_template
+from coach.scoring.behaviours import LABELS, Evidence, Labelled, classify_batch, explain
+from coach.scoring.features import clean
 
 JUDGE = "judge"
 FALLBACK = "local: the judge's answer was not valid"

@@ -2,7 +2,7 @@
 
 Built from a transcript (with the engine's per-turn state when it came from a rehearsal) and the
 persona card. Every piece of advice quotes the conversation and cites a playbook section that exists
-in the corpus. Offline, better lines are built from the conversation itself (coach.rewrite); with a
+in the corpus. Offline, better lines are built from the conversation itself (coach.rephrase); with a
 model configured, ``enrich_with_model`` adds richer rewrites, validated as typed output.
 """
 
@@ -16,12 +16,12 @@ from pydantic import BaseModel, Field, ValidationError
 
 from coach.errors import BackendError
 from coach.llm import json_object
-from coach.retrieval import get_section
-from coach.rewrite import open_question_from, reflection_of
-from coach.scorecard import Scorecard, build_scorecard
+from coach.playbook.retrieval import get_section
+from coach.rephrase import open_question_from, reflection_of
+from coach.scoring.scorecard import Scorecard, build_scorecard
 from coach.transcript import Transcript
 
-# The parts of the counterpart's world (coach.personas.DIMENSIONS), as the debrief names them.
+# The parts of the counterpart's world (coach.counterpart.cards.DIMENSIONS), as the debrief names them.
 DIMENSIONS: dict[str, tuple[str, str, str]] = {
     # id: (what it is, "you never learned ..." phrase, corpus section)
     "competitors": ("their competitors", "who they see as the competition", "competitors"),
@@ -413,7 +413,7 @@ def enrich_with_model(debrief: Debrief, transcript: Transcript, backend) -> Debr
     """Replace offline better lines with the model's, when it returns valid JSON for known turns."""
     if backend is None or not debrief.moments:
         return debrief
-    from coach.voice import fill, load_template
+    from coach.counterpart.voice import fill, load_template
 
     lines = []
     for t in transcript.turns:

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.behaviours import Evidence, Labelled
-from coach.engine import Decision, Engine
-from coach.personas import Persona
+from coach.counterpart.cards import Persona
+from coach.counterpart.engine import Decision, Engine
+from coach.scoring.behaviours import Evidence, Labelled
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
     "competitors": (
@@ -258,7 +258,7 @@ SCRIPTS = {"good_listener": good_listener, "corrector": corrector, "pitcher": pi
 
 def check_card(persona: Persona, seed: int = 0) -> dict[str, Any]:
     """Every script at every difficulty: what an author needs to know before shipping a card."""
-    from coach.engine import DIFFICULTIES
+    from coach.counterpart.engine import DIFFICULTIES
 
     results = {
         name: {d: fn(persona, d, seed).to_dict() for d in DIFFICULTIES} for name, fn in SCRIPTS.items()

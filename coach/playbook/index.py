@@ -26,11 +26,11 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.documents import Document
 
-from coach import ingest
 from coach.config import Settings, ensure_data_dir, load_settings
 from coach.embeddings import MODEL_ID, OpenAIEmbeddings, local_encoder
 from coach.errors import CoachError, CorpusError
-from coach.ingest import chunk_sections, corpus_fingerprint, load_corpus, slug
+from coach.playbook import ingest
+from coach.playbook.ingest import chunk_sections, corpus_fingerprint, load_corpus, slug
 
 log = logging.getLogger(__name__)
 SCHEMA = "1"  # bump when ids, metadata or the embedded text change: forces a corpus rebuild

@@ -17,7 +17,7 @@ The rules, in the playbook's terms:
 - Difficulty changes the starting trust, the trust each fact needs, gains and penalties, patience, how much
   of the world one summary must cover, and how closed questions and corrections are met.
 
-No I/O happens here (the card's fallback lines are read once by coach.personas).
+No I/O happens here (the card's fallback lines are read once by coach.counterpart.cards).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.behaviours import Labelled
+from coach.counterpart.cards import DIMENSIONS, Fact, Persona
 from coach.errors import InputError
 from coach.matching import (
     ACKNOWLEDGE,
@@ -52,7 +52,7 @@ from coach.matching import (
     ranked_areas,
     touches,
 )
-from coach.personas import DIMENSIONS, Fact, Persona
+from coach.scoring.behaviours import Labelled
 
 DIFFICULTIES = ("easy", "normal", "hard")
 MOODS = ("guarded", "warming", "open", "irritated")

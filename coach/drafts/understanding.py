@@ -15,16 +15,16 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from coach.draft_signals import SentenceLabel, areas
+from coach.drafts.signals import SentenceLabel, areas
 from coach.matching import covers, misread, touches
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+    from coach.counterpart.cards import Persona
     from coach.matching import Encoder
-    from coach.personas import Persona
 
-# Third-person names of the playbook dimensions (coach.personas.DIMENSIONS is in the counterpart's voice).
+# Third-person names of the playbook dimensions (coach.counterpart.cards.DIMENSIONS is in the counterpart's voice).
 DIMENSION_NAMES: dict[str, str] = {
     "competitors": "who they compete with",
     "customers": "their customers",

@@ -3,11 +3,11 @@
     review_draft(text, persona=None, backend=None, encoder=None) -> DraftReview
     read_draft_file(path) -> str          # InputError for a missing, empty, binary or oversized file
 
-A review holds: sentence labels (coach.draft_signals), what the draft shows it understands about the
-counterpart (coach.draft_understanding), its asks, how the persona would likely react (coach.draft_reaction,
-the rehearsal engine reading it), a 0-100 score with its criteria (coach.draft_score), suggestions that
-quote the draft (coach.draft_suggest), the cited playbook sections, and, with a model configured, a
-suggested rewrite (coach.draft_rewrite). Export with coach.draft_export (Markdown, JSON).
+A review holds: sentence labels (coach.drafts.signals), what the draft shows it understands about the
+counterpart (coach.drafts.understanding), its asks, how the persona would likely react (coach.drafts.reaction,
+the rehearsal engine reading it), a 0-100 score with its criteria (coach.drafts.score), suggestions that
+quote the draft (coach.drafts.suggest), the cited playbook sections, and, with a model configured, a
+suggested rewrite (coach.drafts.rewrite). Export with coach.drafts.export (Markdown, JSON).
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coach.draft_reaction import Reaction, likely_reaction
-from coach.draft_rewrite import RewriteResult, suggest_rewrite
-from coach.draft_score import Criterion, score_draft
-from coach.draft_signals import LABEL_NAMES, SentenceLabel, label_sentences
-from coach.draft_suggest import Suggestion, suggest
-from coach.draft_understanding import Understanding, understanding_of
+from coach.drafts.reaction import Reaction, likely_reaction
+from coach.drafts.rewrite import RewriteResult, suggest_rewrite
+from coach.drafts.score import Criterion, score_draft
+from coach.drafts.sentences import split_draft
+from coach.drafts.signals import LABEL_NAMES, SentenceLabel, label_sentences
+from coach.drafts.suggest import Suggestion, suggest
+from coach.drafts.understanding import Understanding, understanding_of
 from coach.errors import InputError
-from coach.sentences import split_draft
 
 if TYPE_CHECKING:  # pragma: no cover
+    from coach.counterpart.cards import Persona
     from coach.llm import ChatBackend
     from coach.matching import Encoder
-    from coach.personas import Persona
 
 MAX_DRAFT_CHARS = 20_000
 MAX_FILE_BYTES = 200_000
@@ -137,7 +137,7 @@ def read_draft_file(path: str | Path) -> str:
 def cite(section_ids: list[str]) -> list[Citation]:
     """The playbook sections behind the review, read by id (CorpusError if one is unknown)."""
     from coach.errors import CorpusError
-    from coach.ingest import CORPUS_DIR, load_corpus
+    from coach.playbook.ingest import CORPUS_DIR, load_corpus
 
     sections = {s.section_id: s for s in load_corpus(CORPUS_DIR)}  # once, not once per id as get_section does
     out = []

@@ -8,7 +8,7 @@ Draft labels (one per body sentence, first that applies wins):
 ``question_closed``, ``telling`` (informing, explaining, pitching), ``other`` (rapport, logistics).
 
 The detectors are shared with the session scorecard where they exist: us-versus-them and concrete-ask
-patterns come from ``coach.scorecard`` (``US_THEM``, ``ASK``), correction and pitch cues from
+patterns come from ``coach.scoring.scorecard`` (``US_THEM``, ``ASK``), correction and pitch cues from
 ``coach.matching``; this module adds what only drafts need (blame wording, meeting-request asks,
 statements of the reader's goals) as module-level patterns another module may import.
 """
@@ -19,11 +19,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from coach.behaviours import Labelled, classify_batch
+from coach.drafts.sentences import Sentence
 from coach.matching import PITCH, STRONG_CORRECTION, VOCAB, WEAK_CORRECTION, Text, count
-from coach.scorecard import ASK as SESSION_ASK
-from coach.scorecard import US_THEM as SESSION_US_THEM
-from coach.sentences import Sentence
+from coach.scoring.behaviours import Labelled, classify_batch
+from coach.scoring.scorecard import ASK as SESSION_ASK
+from coach.scoring.scorecard import US_THEM as SESSION_US_THEM
 
 DRAFT_LABELS = (
     "blaming",

@@ -2,7 +2,7 @@
 
     likely_reaction(persona, labels) -> Reaction(headline, line, mood, trust_start, trust_end, steps)
 
-Each body sentence is one step of ``coach.engine.Engine`` (same rules as a rehearsal, fixed seed). The
+Each body sentence is one step of ``coach.counterpart.engine.Engine`` (same rules as a rehearsal, fixed seed). The
 headline is the step that hurt trust most (a correction, a pitch, an early ask), else the last step. A
 step that would reveal a hidden fact is reported by its neutral topic, never by the fact's words: the
 leader has not earned them yet.
@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from coach.behaviours import Evidence, Labelled
-from coach.draft_signals import SentenceLabel
+from coach.drafts.signals import SentenceLabel
+from coach.scoring.behaviours import Evidence, Labelled
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coach.personas import Persona
+    from coach.counterpart.cards import Persona
 
 NOTABLE = 0.05  # a trust change this large (either way) is what the reader would feel
 MOVE_NAMES = {
@@ -84,7 +84,7 @@ def likely_reaction(
     difficulty: str | None = None,
 ) -> Reaction:
     """Run the draft through a fresh engine for this persona and name the reaction that matters most."""
-    from coach.engine import Engine
+    from coach.counterpart.engine import Engine
 
     # Same engine set-up as a rehearsal (coach.rehearsal): keyword routing, no semantic index.
     engine = Engine(persona, difficulty=difficulty, seed=0)

@@ -24,11 +24,12 @@ import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from coach import paths
 from coach.config import Settings, load_settings
 from coach.errors import PersonaError
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "corpus" / "personas"
-FALLBACK_FILE = Path(__file__).resolve().parent / "prompts" / "fallback_lines.yaml"
+SHIPPED_DIR = paths.PERSONAS
+FALLBACK_FILE = paths.PROMPTS / "fallback_lines.yaml"
 
 # The playbook's dimensions, in the order a conversation usually visits them.
 DIMENSIONS: dict[str, str] = {
@@ -382,7 +383,7 @@ class Persona(BaseModel):
 
 @lru_cache(maxsize=1)
 def fallback_lines() -> dict[str, list[str]]:
-    """Neutral lines for reactions a card leaves out (coach/prompts/fallback_lines.yaml)."""
+    """Neutral lines for reactions a card leaves out (coach/data/prompts/fallback_lines.yaml)."""
     data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
     return {k: _clean_lines(v, k) for k, v in data.items()}
 

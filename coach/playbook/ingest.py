@@ -24,6 +24,7 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
+from coach import paths
 from coach.errors import CorpusError, InputError
 
 ENCODING = "cl100k_base"
@@ -171,7 +172,7 @@ def chunk_sections(sections: list[Section]) -> list[Document]:
 
 # --- the playbook corpus (format: corpus/README.md) -------------------------------------------------
 
-CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus" / "playbook"
+CORPUS_DIR = paths.PLAYBOOK
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*\{#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
 

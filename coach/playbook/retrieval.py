@@ -22,10 +22,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from coach import ingest
 from coach.config import Settings, load_settings
 from coach.errors import CorpusError, InputError
-from coach.ingest import chunk_sections, load_corpus, read_user_files
+from coach.playbook import ingest
+from coach.playbook.ingest import chunk_sections, load_corpus, read_user_files
 
 MAX_K = 50
 _OVERFETCH = 5  # chunks fetched per wanted passage, so that k distinct sections survive de-duplication
@@ -51,7 +51,7 @@ _LOCK = threading.Lock()
 
 def open_index(settings: Settings | None = None):
     """The process-wide index for these settings (opened, and the corpus synced, on first use)."""
-    from coach.index import Index
+    from coach.playbook.index import Index
 
     settings = settings or load_settings()
     key = (str(settings.data_dir), settings.embeddings, settings.embedding_model, settings.base_url or "")
@@ -161,7 +161,7 @@ class Lexical:
     """BM25 over whole sections (to rank them) and over chunks (to quote the best one of a section)."""
 
     def __init__(self, chunks: list[Any]):
-        from coach.index import Hit
+        from coach.playbook.index import Hit
 
         grouped: dict[tuple[str, str], list[Any]] = {}
         for hit in sorted(chunks, key=lambda h: h.metadata["chunk"]):

@@ -3,9 +3,9 @@
     classify(utterance, context="") -> Labelled
     classify_batch([(utterance, context), ...]) -> list[Labelled]
 
-A learned model (coach/classifier.py, artifact in coach/assets/behaviours/, trained by
+A learned model (coach/scoring/classifier.py, artifact in coach/assets/behaviours/, trained by
 ``python -m evals.train_behaviours``) reads the utterance through the first 3 layers of frozen MiniLM plus named
-lexical cues of the utterance and of the counterpart's preceding turn (coach/features.py).
+lexical cues of the utterance and of the counterpart's preceding turn (coach/scoring/features.py).
 No language model and no network are involved.
 The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part
 of the counterpart's words that was paraphrased or contradicted. Its agreement with human labels is
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach import features as F
-from coach.classifier import Network
 from coach.errors import CorpusError, InputError
+from coach.scoring import features as F
+from coach.scoring.classifier import Network
 
 LABELS = ("reflect", "question_open", "question_closed", "inform", "correct", "other")
 QUOTE_CHARS = 200
@@ -43,7 +43,7 @@ class Labelled:
     confidence: float
     evidence: Evidence
     scores: dict[str, float] = field(default_factory=dict)
-    scorer: str = "local"  # or the optional LLM judge (coach/judge.py), which says so in every row
+    scorer: str = "local"  # or the optional LLM judge (coach/scoring/judge.py), which says so in every row
 
     def to_dict(self) -> dict:
         out = {
@@ -105,15 +105,15 @@ def _is_blank(text: str) -> bool:
 
 
 def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
-    from coach.classifier import shipped_network
     from coach.embeddings import local_encoder
+    from coach.scoring.classifier import shipped_network
 
     net = shipped_network()
     emb = local_encoder().encode_layer3([F.embed_text(u) for u, _ in pairs])
     x = F.feature_matrix(pairs, emb)
     if x.shape[1] != net.n_features:
         raise CorpusError(
-            f"The behaviour model expects {net.n_features} features but coach/features.py makes {x.shape[1]}; "
+            f"The behaviour model expects {net.n_features} features but coach/scoring/features.py makes {x.shape[1]}; "
             "the artifact is out of date. Rebuild it with: python -m evals.train_behaviours"
         )
     return scores(net, x)

@@ -1,4 +1,4 @@
-"""The learned part of the behaviour scorer: a small network over :mod:`coach.features`, run in numpy.
+"""The learned part of the behaviour scorer: a small network over :mod:`coach.scoring.features`, run in numpy.
 
 The artifact (``coach/assets/behaviours/``) is two files, no pickle:
 
@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from coach import paths
 from coach.errors import CorpusError
 
-ASSET_DIR = Path(__file__).parent / "assets" / "behaviours"
+ASSET_DIR = paths.ASSETS / "behaviours"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
     build_scorecard(transcript, labels=None) -> Scorecard
 
-Every leader turn is (re-)classified by coach.behaviours, even when the transcript already carries a
+Every leader turn is (re-)classified by coach.scoring.behaviours, even when the transcript already carries a
 ``label`` (a stored label may come from an older model or from a hand edit; the scorecard should reflect
 today's scorer). Pass ``labels`` (one per leader turn, in order) to reuse labels already computed.
 
@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from coach.behaviours import LABELS, Labelled, classify_batch
 from coach.errors import InputError
-from coach.features import sentences, words
+from coach.scoring.behaviours import LABELS, Labelled, classify_batch
+from coach.scoring.features import sentences, words
 from coach.transcript import Transcript
 
 Verdict = Literal["good", "fair", "needs work", "n/a"]

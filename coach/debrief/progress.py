@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach import sessions
 from coach.config import Settings
 from coach.rehearsal import recorded_labels
-from coach.scorecard import build_scorecard
+from coach.scoring.scorecard import build_scorecard
+from coach.store import sessions
 
 TRACKED = ("reflection_ratio", "open_question_share", "corrections", "talk_balance")
 

@@ -103,7 +103,7 @@ def list_sessions(settings: Settings) -> list[SessionInfo]:
 
 def load(session_id: str, settings: Settings, *, backend=None, retrieve=None):
     """Reopen a kept rehearsal with its engine state, so it can go on or branch."""
-    from coach.personas import load_persona
+    from coach.counterpart.cards import load_persona
     from coach.rehearsal import Rehearsal
 
     path = sessions_dir(settings) / f"{session_id}.json"

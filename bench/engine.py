@@ -53,7 +53,7 @@ def timing(rounds: int = 3) -> None:
                 t0 = time.perf_counter()
                 labelled = classify(text, history[-1].text) if classify else label(scripted)
                 t1 = time.perf_counter()
-                d = e.step(text, labelled)
+                d = e.respond(text, labelled)
                 reply = "".join(speak(d, p, history, None))
                 t2 = time.perf_counter()
                 history += [Turn("leader", text), Turn("counterpart", reply)]
@@ -102,7 +102,7 @@ def with_scorer() -> None:
                 e = Engine(p, d, seed=0)
                 prev, reached = e.opening().line, None
                 for i, t in enumerate(run.turns):
-                    decision = e.step(t["leader"], classify(t["leader"], prev))
+                    decision = e.respond(t["leader"], classify(t["leader"], prev))
                     prev = decision.line
                     if decision.state["thats_right"] and reached is None:
                         reached = i + 1

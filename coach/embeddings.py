@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -42,6 +43,12 @@ MODEL_FILES = {
 LAYER3 = "layer3_hidden_state"
 DIM = 384
 MAX_TOKENS = 256
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into unit-length rows (MiniLM here, or OpenAI embeddings)."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class MiniLMEncoder:

@@ -1,7 +1,9 @@
 """A rehearsal: one conversation between the leader and a persona, turn by turn.
 
-Each leader line goes: classify (coach.scoring.behaviours) -> the engine decides (coach.counterpart.engine) -> the voice
-phrases the decision (coach.counterpart.voice: authored lines offline, or a model). The app and the CLI both drive
+Each leader line goes: classify (coach.scoring.behaviours) -> perceive what the leader did
+(coach.counterpart.perceive) -> the engine decides (coach.counterpart.engine) -> the voice phrases the
+decision (coach.counterpart.voice: authored lines offline, or a model). The perception is stored with the
+leader's turn, so the scorecard, the debrief and the progress page count the same asks and corrections. The app and the CLI both drive
 this class, so they behave the same.
 
 Nothing typed is lost: if the model fails mid-turn, the engine is put back as it was, the leader's
@@ -103,7 +105,8 @@ class Rehearsal:
         index = len(self.transcript.turns)
         before = self.engine.snapshot()
         labelled = classify(line, self.transcript.context_before(index))
-        decision = self.engine.step(line, labelled)
+        perceived = self.engine.read(line, labelled)
+        decision = self.engine.step(perceived)
         history = list(self.transcript.turns) + [Turn("leader", line)]
         passages = self._passages(line) if self.backend is not None else None
         chunks: list[str] = []
@@ -131,6 +134,7 @@ class Rehearsal:
                     "evidence": labelled.to_dict()["evidence"],
                     "trust_delta": round(decision.trust_delta, 3),
                     "reasons": list(decision.reasons),
+                    "perceived": perceived.to_dict(),
                 },
             )
         )

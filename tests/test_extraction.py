@@ -100,7 +100,7 @@ def _warm_up(persona: Persona, difficulty: str) -> tuple[Engine, list[Turn]]:
     e = Engine(persona, difficulty=difficulty, seed=11)
     history = [Turn("counterpart", e.opening().line)]
     q = QUESTIONS["competitors"][0]
-    d = e.step(q, label("question_open"))
+    d = e.respond(q, label("question_open"))
     history += [Turn("leader", q), Turn("counterpart", d.line)]
     return e, history
 
@@ -108,7 +108,7 @@ def _warm_up(persona: Persona, difficulty: str) -> tuple[Engine, list[Turn]]:
 def _attack(persona: Persona, difficulty: str, text: str, lab: str):
     e, history = _warm_up(persona, difficulty)
     before = set(e.public_state()["revealed"])
-    d = e.step(text, label(lab))
+    d = e.respond(text, label(lab))
     history.append(Turn("leader", text))
     return e, history, before, d
 
@@ -172,7 +172,7 @@ def test_a_whole_listening_conversation_never_puts_an_untold_fact_in_a_prompt(pi
     history = [Turn("counterpart", e.opening().line)]
     backend = ScriptedChat()
     for t in run.turns:
-        d = e.step(t["leader"], label(t["label"]))
+        d = e.respond(t["leader"], label(t["label"]))
         history.append(Turn("leader", t["leader"]))
         backend.enqueue("Mm.")
         reply = "".join(speak(d, persona, history, backend))

@@ -54,7 +54,7 @@ def test_each_shipped_card_covers_the_playbook_and_is_authored_in_full(pid):
 @pytest.mark.parametrize("pid", sorted(SHIPPED))
 def test_the_background_the_leader_sees_gives_no_hidden_fact_away(pid):
     p = SHIPPED[pid]
-    from coach.matching import covers
+    from coach.counterpart.facts import covers
 
     for fact in p.facts:
         assert not covers(fact, p.background), fact.id

@@ -36,7 +36,7 @@ def _turn(persona, lines):
     history = [Turn("counterpart", e.opening().line)]
     d = None
     for text, lab in lines:
-        d = e.step(text, label(lab))
+        d = e.respond(text, label(lab))
         history.append(Turn("leader", text))
         if (text, lab) != lines[-1]:
             history.append(Turn("counterpart", d.line))

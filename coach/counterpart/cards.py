@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pydantic
 import yaml
@@ -26,35 +26,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from coach import paths
 from coach.config import Settings, load_settings
+from coach.counterpart.facts import covers, misread
 from coach.errors import PersonaError
+from coach.vocab import Difficulty, Dimension, vocabulary
 
 SHIPPED_DIR = paths.PERSONAS
 FALLBACK_FILE = paths.PROMPTS / "fallback_lines.yaml"
 
-# The playbook's dimensions, in the order a conversation usually visits them.
-DIMENSIONS: dict[str, str] = {
-    "competitors": "who we compete with",
-    "customers": "our customers",
-    "product": "what makes us special",
-    "financials": "the money side",
-    "success": "how I define success",
-    "objectives": "what I have to deliver this year",
-    "measures": "how I'm measured",
-    "history": "our history with technology",
-    "needs": "what I need from technology",
-}
-Dimension = Literal[
-    "competitors",
-    "customers",
-    "product",
-    "financials",
-    "success",
-    "objectives",
-    "measures",
-    "history",
-    "needs",
-]
-DIFFICULTY_NAMES = ("easy", "normal", "hard")
+# The playbook's dimensions, in the counterpart's voice ("who we compete with"), from the vocabulary.
+DIMENSIONS: dict[str, str] = {d.value: w.in_their_voice for d, w in vocabulary().dimensions.items()}
+DIFFICULTY_NAMES = tuple(d.value for d in Difficulty)
 
 # Reactions every card must author (the six), and the optional ones (built-in fallbacks exist).
 REQUIRED_REACTIONS = (
@@ -248,7 +229,7 @@ class Persona(BaseModel):
     company: str
     industry: str
     voice: str = Field(description="how they talk, for the language model and for authors")
-    difficulty: Literal["easy", "normal", "hard"] = "normal"
+    difficulty: Difficulty = Difficulty.NORMAL
     background: str = Field(description="what the leader knows going in (shown to the leader)")
     facts: list[Fact]
     core: list[str] = Field(description="ids of the facts that make up their world")
@@ -286,8 +267,6 @@ class Persona(BaseModel):
         if len(set(self.core)) != len(self.core):
             raise ValueError("core: an id is listed twice")
         # A card must be winnable: each fact's own paraphrase must count as describing it back.
-        from coach.matching import covers, misread
-
         for n, fact in enumerate(self.facts):
             if not covers(fact, fact.paraphrase):
                 raise ValueError(
@@ -420,7 +399,7 @@ def _describe(exc: pydantic.ValidationError, data: Any) -> list[str]:
             msg = "missing (required)"
         elif err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; see corpus/personas/README.md)"
-        elif err["type"] == "literal_error":
+        elif err["type"] in ("literal_error", "enum"):
             msg = f"{msg}, got {err.get('input')!r}"
         out.append(f"{path}: {msg}")
     return out

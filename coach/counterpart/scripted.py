@@ -21,53 +21,10 @@ from typing import Any
 from coach.counterpart.cards import Persona
 from coach.counterpart.engine import Decision, Engine
 from coach.scoring.behaviours import Evidence, Labelled
+from coach.vocab import vocabulary
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
-    "competitors": (
-        "Who do you see as your main competitors, and how is that changing?",
-        "Which competitor do you watch most closely, and why?",
-        "How has the competitive landscape shifted for you lately?",
-    ),
-    "customers": (
-        "Who are the customers that matter most to you, and why do they buy from us?",
-        "What makes a customer stay with us, or leave?",
-        "Tell me about the customers you most want to keep.",
-    ),
-    "product": (
-        "What makes us special? Why do customers choose us over the alternatives?",
-        "What part of what we offer would be hardest for anyone to copy?",
-        "What would we never want to lose about our product, even to save money?",
-    ),
-    "financials": (
-        "How do you see the financial picture? Where are the margins and the money under pressure?",
-        "Which number in the finances worries you most this year?",
-        "Help me understand the money side: what do the numbers look like from your seat?",
-    ),
-    "success": (
-        "What does success look like for you personally? What would make this a good year?",
-        "At the end of this year, what would make you say it went well?",
-        "How do you define success in your role?",
-    ),
-    "objectives": (
-        "What are your top priorities this year, the things you absolutely have to deliver?",
-        "What has to get done this quarter, and what is most at risk?",
-        "What's on your plate for the next six months?",
-    ),
-    "measures": (
-        "How are you measured? What does the board judge your performance on?",
-        "Which metrics are you held accountable for?",
-        "What's on your scorecard, and how is your bonus decided?",
-    ),
-    "history": (
-        "What has your experience with technology projects been in the past? Where have you been burned?",
-        "Tell me about a time technology let you down before.",
-        "How has the relationship with technology gone historically, from your side?",
-    ),
-    "needs": (
-        "What do you need from technology, and from my team in particular?",
-        "If you could change one thing about how my team works with you, what would it be?",
-        "What would help you most from technology this year?",
-    ),
+    d.value: w.scripted_questions for d, w in vocabulary().dimensions.items()
 }
 OPENER = (
     "I've realised I don't know the business as well as I should. Could you help me understand your world?"
@@ -131,7 +88,7 @@ class _Driver:
         return s["thats_right"] or s["closed"] or len(self.run.turns) >= self.max_turns
 
     def say(self, text: str, kind: str) -> Decision:
-        d = self.engine.step(text, label(kind))
+        d = self.engine.respond(text, label(kind))
         self.run.turns.append(
             {
                 "leader": text,

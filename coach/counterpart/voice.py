@@ -24,6 +24,7 @@ from coach.counterpart.engine import Decision
 from coach.errors import CoachError
 from coach.llm import ChatBackend, Message
 from coach.transcript import Turn
+from coach.vocab import Mood, vocabulary
 
 PROMPTS = paths.PROMPTS
 SYSTEM_TEMPLATE = "counterpart_system.txt"
@@ -31,12 +32,6 @@ MOVES_FILE = "counterpart_moves.txt"
 MAX_HISTORY_MESSAGES = 16
 MAX_PASSAGE_CHARS = 700
 THATS_RIGHT = "That's right."
-MOODS = {
-    "guarded": "wary; you keep your cards close",
-    "warming": "warming up to them; still careful",
-    "open": "open; you feel they are listening",
-    "irritated": "irritated by how the conversation is going",
-}
 
 
 class PromptError(CoachError):
@@ -131,7 +126,7 @@ def system_prompt(
         "voice": persona.voice,
         "background": persona.background,
         "opening": f'You opened the meeting by saying: "{" ".join(opening)}"' if opening else "",
-        "mood": MOODS.get(decision.state.get("mood", ""), "neutral"),
+        "mood": _mood_words(decision.state.get("mood", "")),
         "known_facts": "\n".join(f"- {s}" for s in before)
         or "- (nothing yet: keep the details of your business to yourself)",
         "facts_now": ("What you are telling them now, in this reply:\n" + "\n".join(f"- {s}" for s in now))
@@ -223,3 +218,10 @@ def _drop_prefix(chunks: Iterator[str], prefix: str) -> Iterator[str]:
             yield chunk
     if buffer:
         yield buffer
+
+
+def _mood_words(mood: str) -> str:
+    try:
+        return vocabulary().mood_in_prompt[Mood(mood)]
+    except ValueError:
+        return "neutral"

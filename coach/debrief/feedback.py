@@ -20,24 +20,7 @@ from coach.playbook.retrieval import get_section
 from coach.rephrase import open_question_from, reflection_of
 from coach.scoring.scorecard import Scorecard, build_scorecard
 from coach.transcript import Transcript
-
-# The parts of the counterpart's world (coach.counterpart.cards.DIMENSIONS), as the debrief names them.
-DIMENSIONS: dict[str, tuple[str, str, str]] = {
-    # id: (what it is, "you never learned ..." phrase, corpus section)
-    "competitors": ("their competitors", "who they see as the competition", "competitors"),
-    "customers": ("their customers", "who their customers are and what they value", "customers"),
-    "product": ("what makes the product special", "what makes their offering special", "product-special"),
-    "financials": ("the financial picture", "how the business is doing financially", "financials"),
-    "success": ("how they define success", "how they define success", "success-definition"),
-    "objectives": ("near-term objectives", "what they must deliver in the near term", "near-term-objectives"),
-    "measures": ("how they are measured", "how they are measured", "performance-measures"),
-    "history": (
-        "their history with technology",
-        "how technology has burned them before",
-        "history-and-burns",
-    ),
-    "needs": ("what they need from technology", "what they need from you", "hopes-for-change"),
-}
+from coach.vocab import dimension
 
 
 @dataclass
@@ -139,9 +122,8 @@ def _world(persona, state: dict[str, Any]) -> tuple[list[WorldPart], list[str]]:
         by_dim.setdefault(fact.dimension, []).append(fact.id)
     parts, missed = [], []
     for dim, ids in by_dim.items():
-        name, never, section = DIMENSIONS.get(
-            dim, (dim.replace("_", " "), dim.replace("_", " "), "business-context")
-        )
+        words = dimension(dim)
+        name, never, section = words.debrief_name, words.never_learned, words.section
         n_rev = sum(1 for i in ids if i in revealed)
         if any(i in understood for i in ids):
             status = "described back"
@@ -163,7 +145,7 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
         reply = transcript.turns[index + 1] if index + 1 < len(transcript.turns) else None
         move = (reply.meta or {}).get("move", "") if reply else ""
         state = turn.state or {}
-        if lab.label == "correct" or move == "react_correction":
+        if lab.is_correction:
             quoted = _substantive(transcript, index, lab.quoted)
             their = quoted
             better = reflection_of(quoted) or reflection_of(their)
@@ -184,7 +166,7 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
             lab.label == "inform"
             and not state.get("thats_right")
             and not understood_before_pitch
-            and (move == "react_pitch" or _looks_like_pitch(turn.text))
+            and (move == "react_pitch" or lab.reading.pitch)
         ):
             their = _substantive(transcript, index, None)
             better = reflection_of(their) if their else ""
@@ -231,28 +213,6 @@ def _substantive(transcript: Transcript, index: int, quoted: str | None) -> str:
 
 def _content_words(text: str) -> int:
     return sum(1 for w in text.split() if len(w.strip(".,!?;:'\"")) > 3)
-
-
-_PITCH_WORDS = (
-    "we should",
-    "we could",
-    "i propose",
-    "my proposal",
-    "our platform",
-    "the solution",
-    "we need to",
-    "i recommend",
-    "let me show",
-    "migrate",
-    "invest in",
-    "roadmap",
-    "budget for",
-)
-
-
-def _looks_like_pitch(text: str) -> bool:
-    low = text.lower()
-    return any(w in low for w in _PITCH_WORDS)
 
 
 def _advice(

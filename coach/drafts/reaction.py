@@ -15,34 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from coach.drafts.signals import SentenceLabel
 from coach.scoring.behaviours import Evidence, Labelled
+from coach.vocab import vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.counterpart.cards import Persona
 
 NOTABLE = 0.05  # a trust change this large (either way) is what the reader would feel
-MOVE_NAMES = {
-    "react_correction": "reacts to being corrected",
-    "react_pitch": "hears a pitch or a demand before feeling understood",
-    "reveal": "opens up",
-    "short_answer": "gives a short answer",
-    "guarded": "stays guarded",
-    "deflect": "deflects",
-    "repeat": "repeats the point",
-    "smalltalk": "accepts the small talk",
-    "move_on": "wants to move on",
-    "listen": "listens, waiting for the point",
-    "affirm": "feels heard",
-    "reflect_vague": "finds it vague",
-    "correct_summary": "corrects your reading",
-    "partial_summary": "hears part of their world",
-    "youre_right": "agrees, to move on",
-    "thats_right": 'says "that\'s right"',
-    "acknowledge_ask": "takes the ask seriously",
-    "too_many_asks": "feels asked for too much",
-    "receptive": "is receptive",
-    "closing": "ends the conversation",
-    "stay_in_role": "ignores it",
-}
+MOVE_NAMES = {m.value: words for m, words in vocabulary().move_reader_sees.items()}
 
 
 @dataclass(frozen=True)
@@ -97,7 +76,7 @@ def likely_reaction(
         if s.kind != "body":
             continue
         labelled = Labelled(s.behaviour or "other", s.confidence or 0.0, Evidence(s.cue))
-        d = engine.step(s.text, labelled)
+        d = engine.respond(s.text, labelled)
         state = d.state
         line = d.line
         if d.facts_now:  # the draft would draw out a hidden fact: name its area, not its content

@@ -27,8 +27,8 @@ from coach.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.counterpart.cards import Persona
+    from coach.embeddings import Encoder
     from coach.llm import ChatBackend
-    from coach.matching import Encoder
 
 MAX_DRAFT_CHARS = 20_000
 MAX_FILE_BYTES = 200_000

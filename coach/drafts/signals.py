@@ -7,10 +7,9 @@ Draft labels (one per body sentence, first that applies wins):
 ``their_goals`` (a statement of the counterpart's goals, priorities or pressures), ``question_open``,
 ``question_closed``, ``telling`` (informing, explaining, pitching), ``other`` (rapport, logistics).
 
-The detectors are shared with the session scorecard where they exist: us-versus-them and concrete-ask
-patterns come from ``coach.scoring.scorecard`` (``US_THEM``, ``ASK``), correction and pitch cues from
-``coach.matching``; this module adds what only drafts need (blame wording, meeting-request asks,
-statements of the reader's goals) as module-level patterns another module may import.
+The asks, pitches, corrections and us-versus-them wording are the same cues every surface reads
+(``coach.cues``, patterns in ``coach/data/cues.yaml``); this module adds what only drafts need (blame
+wording, statements of the reader's goals, questions asked as statements).
 """
 
 from __future__ import annotations
@@ -19,11 +18,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from coach.counterpart.facts import words_areas
+from coach.cues import cue, has_ask
 from coach.drafts.sentences import Sentence
-from coach.matching import PITCH, STRONG_CORRECTION, VOCAB, WEAK_CORRECTION, Text, count
 from coach.scoring.behaviours import Labelled, classify_batch
-from coach.scoring.scorecard import ASK as SESSION_ASK
-from coach.scoring.scorecard import US_THEM as SESSION_US_THEM
 
 DRAFT_LABELS = (
     "blaming",
@@ -77,35 +75,6 @@ BLAME = _rx(
     r"\bas i (already )?(said|mentioned|told you|explained)\b",
     r"\bonce again\b",
     r"\bfor the (third|fourth|nth) time\b",
-)
-# Contrast framings the session patterns do not cover ("we care about quality, they only care about dates").
-US_THEM_EXTRA = _rx(
-    r"\b(they|you|finance|sales|the business) only (care|cares|think|thinks|look|looks) about\b",
-    r"\bunlike (you|your team|finance|sales|the business)\b",
-    r"\b(the business|finance|sales) (side )?(doesn'?t|don'?t|won'?t) (get|understand|care)\b",
-    r"\byou (people|guys) in\b",
-    r"\b(your|their) side of the house\b",
-)
-# Requests the session pattern misses because drafts ask for time and decisions more than behaviours.
-DRAFT_ASK = _rx(
-    r"^\s*(\w+,\s*)?(could|can|shall) we\b",
-    # "Could you get your managers to...?" asks them to do something; "Could you tell me...?" asks their view.
-    r"^\s*(\w+,\s*)?(could|can|would|will) you (please )?(?!tell|walk|talk|describe|share|explain|help me "
-    r"understand|say|give me a sense|take me|see|think|imagine|recall|remember|be)\w+",
-    r"\b(could|can|shall) we (meet|find|set up|schedule|book|grab|spend|block|have|put|carve|get|hold|agree|"
-    r"review|look|walk|sit|pick|protect|start|run|try|keep|move|pilot|stop|visit|also)\b",
-    r"\bwould you (be up for|have|be open to|consider|join|agree|mind|approve|sponsor|back|support|review)\b",
-    r"\b(could|can|may) i (have|get|borrow|book|grab|ask for|put)\b",
-    r"\bwould it be possible (for|to)\b",
-    r"\bplease (approve|sign|confirm|send|join|review|book|reply|decide)\b",
-    r"\bmy (one |only |main |single )?(request|ask)\b",
-    r"\bi'?m (requesting|asking for)\b",
-    r"\bi need (you|your) (to|approval|sign-?off|decision|answer|go-?ahead)\b",
-    r"\bwe need (you|your) (to|approval|sign-?off|decision|answer|go-?ahead)\b",
-    r"\b(let'?s|let us) (meet|agree|set up|find|book|schedule|pilot|try)\b",
-    r"\b(i|we) need (the|your|this|a|an|it)\b.{0,60}\b(approved|signed|agreed|confirmed|funded|"
-    r"by (monday|tuesday|wednesday|thursday|friday|the end|eod|tomorrow))\b",
-    r"\bare you (free|available|open)\b",
 )
 # Questions asked as statements: "I'd like to hear which systems your teams work around."
 INDIRECT_QUESTION = _rx(
@@ -210,7 +179,7 @@ class SentenceLabel:
 
 
 def is_us_vs_them(text: str) -> bool:
-    return bool(SESSION_US_THEM.search(text) or US_THEM_EXTRA.search(text))
+    return bool(cue("us_them").search(text))
 
 
 def is_blame(text: str) -> bool:
@@ -221,7 +190,7 @@ def is_ask(text: str) -> bool:
     """A concrete request: the session scorecard's pattern or a draft's meeting/decision request."""
     if _WH_OPEN.match(text):
         return False  # "What would you need from us?" asks about their world, not for something
-    return bool(SESSION_ASK.search(text) or DRAFT_ASK.search(text))
+    return has_ask(text)
 
 
 def is_their_goals(text: str) -> bool:
@@ -235,8 +204,7 @@ def is_their_goals(text: str) -> bool:
 
 def areas(text: str) -> list[str]:
     """The playbook dimensions the words point at most strongly (coach.matching's vocabulary); ties kept."""
-    t = Text.of(text)
-    scored = {dim: count(t, terms) for dim, terms in VOCAB.items()}
+    scored = words_areas(text)
     best = max(scored.values(), default=0)
     return [dim for dim, n in scored.items() if n and n == best]
 
@@ -247,7 +215,7 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
     question = text.rstrip().endswith("?") or lab.label in ("question_open", "question_closed")
     if INVITES_CORRECTION.search(text):
         flags.append("invites_correction")
-    pitch = bool(PITCH.search(text)) and not question
+    pitch = bool(cue("pitch").search(text)) and not question
     if pitch:
         flags.append("pitch")
     us_them = is_us_vs_them(text)
@@ -261,7 +229,7 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
         return out("blaming", "casts their side as the other camp")
     if is_blame(text):
         return out("blaming", "puts the fault on their side")
-    if STRONG_CORRECTION.search(text) or (WEAK_CORRECTION.search(text) and not question):
+    if cue("strong_correction").search(text) or (cue("weak_correction").search(text) and not question):
         return out("correcting", "contradicts or argues with their view")
     if is_ask(text):
         return out("ask", "makes a request")

@@ -2,9 +2,9 @@
 
     understanding_of(labels, persona=None, encoder=None) -> Understanding
 
-Without a persona the dimensions come from keyword vocabulary (coach.matching.VOCAB) in the sentences
+Without a persona the dimensions come from keyword vocabulary (the area words of coach/data/vocab.yaml) in the sentences
 that describe their goals (``shown``) or ask about their world (``asked``). With a persona each of its
-facts is matched to the draft's sentences: by its substance words (coach.matching.covers) or by meaning
+facts is matched to the draft's sentences: by its substance words (coach.counterpart.facts.covers) or by meaning
 (MiniLM cosine between the sentence and the fact's statement). Only dimension names, neutral topics and
 counts are reported: a hidden fact's statement never leaves this module.
 """
@@ -15,27 +15,18 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.counterpart.facts import covers, misread, touches
 from coach.drafts.signals import SentenceLabel, areas
-from coach.matching import covers, misread, touches
+from coach.vocab import vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from coach.counterpart.cards import Persona
-    from coach.matching import Encoder
+    from coach.embeddings import Encoder
 
-# Third-person names of the playbook dimensions (coach.counterpart.cards.DIMENSIONS is in the counterpart's voice).
-DIMENSION_NAMES: dict[str, str] = {
-    "competitors": "who they compete with",
-    "customers": "their customers",
-    "product": "what makes their offer special",
-    "financials": "the money side",
-    "success": "how they define success",
-    "objectives": "what they must deliver this year",
-    "measures": "how they are measured",
-    "history": "their history with technology",
-    "needs": "what they need from technology",
-}
+# Third-person names of the playbook dimensions (coach/data/vocab.yaml).
+DIMENSION_NAMES: dict[str, str] = {d.value: w.about_them for d, w in vocabulary().dimensions.items()}
 # Cosine (MiniLM) between a sentence, or one of its clauses, and a fact statement. Set by reading the
 # similarities of six on- and off-topic sentences against maria-cfo's facts: on-topic 0.40-0.50,
 # off-topic mostly under 0.27.

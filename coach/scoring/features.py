@@ -24,23 +24,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from coach.text import STOPWORDS, clean, sentences, words
+
 # How much of the utterance the embedding sees: long monologues add latency but little signal.
 UTTERANCE_CHARS = 1000
 # Lexical features read at most this much (a 50,000-character paste must stay fast).
 LEXICAL_CHARS = 4000
-
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-
-STOPWORDS = frozenset(
-    """a an the and or but if then so to of in on at by for with from as is are was were be been being am
-    i me my mine we us our ours you your yours he him his she her they them their it its this that these those
-    do does did doing have has had having will would can could should shall may might must not no yes
-    there here what which who whom whose when where why how all any each some such than too very just also
-    only own same about into over under again further once more most other up down out off s t don
-    uh um oh yeah okay ok well like know think mean really right get got go going gonna thing things
-    lot bit kind sort way yes actually something anything one""".split()
-)
 
 WH = ("what", "how", "why", "where", "when", "who", "which", "whom", "whose")
 AUX = (
@@ -215,22 +204,14 @@ CUE_NAMES: tuple[str, ...] = (
 )
 
 
-def clean(text: str | None) -> str:
-    """Collapse whitespace; tolerate None."""
-    return " ".join((text or "").split())
-
-
 def embed_text(utterance: str) -> str:
     """The string the embedding model sees (bounded so that latency is bounded)."""
     return clean(utterance)[:UTTERANCE_CHARS] or " "
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
 def stem(word: str) -> str:
-    """A crude stem: enough to match 'margins'/'margin', 'hiring'/'hire'."""
+    """The classifier's own crude stem (suffix off, first 6 letters): an input the artifact was trained on,
+    kept apart from coach.text.stem so that the shipped weights stay valid."""
     for suffix in ("ing", "ed", "es", "s", "ly"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)][:6]
@@ -239,10 +220,6 @@ def stem(word: str) -> str:
 
 def content_stems(text: str) -> set[str]:
     return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT_SPLIT.split(text) if s.strip()]
 
 
 @lru_cache(maxsize=4096)

@@ -22,34 +22,19 @@ Guidance is paraphrased from "Winning Together: A Playbook for Aligning Technolo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from coach.counterpart.perceive import LeaderMove
+from coach.cues import asks as find_asks
+from coach.cues import cue
 from coach.errors import InputError
 from coach.scoring.behaviours import LABELS, Labelled, classify_batch
-from coach.scoring.features import sentences, words
+from coach.text import sentences, words
 from coach.transcript import Transcript
 
 Verdict = Literal["good", "fair", "needs work", "n/a"]
-
-ASK = re.compile(
-    r"\b(i'?d like (us|you) to|i would like (us|you) to|could we agree|can we agree|let'?s agree|"
-    r"would you be willing|are you willing|would you (sponsor|approve|commit|support|fund|back)|"
-    r"could you (sponsor|approve|commit|support|fund|free up|lend|give)|i'?m asking (you|for)|my ask is|"
-    r"i need (?!to (understand|know|hear|learn|check|make sure|think))|can i ask you to|"
-    r"i'?d ask (you|that)|i propose we|will you (commit|sponsor|approve|agree|support|fund))\b",
-    re.I,
-)
-US_THEM = re.compile(
-    r"\b((they|them) (always|never|just|don'?t|won'?t|can'?t)|you people|those (people|guys)|"
-    r"your (team|people|side|department|lot|guys) (always|never|just|don'?t|won'?t|can'?t)|"
-    r"the business (always|never|just|doesn'?t|don'?t|won'?t|can'?t)|"
-    r"(finance|sales|marketing|operations|ops|procurement|legal|hr) (always|never|just) |"
-    r"us (vs\.?|versus|against) them|not (my|our) problem|(their|your) problem, not)",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -76,9 +61,39 @@ class TurnLabel:
     confidence: float
     cue: str
     quoted: str | None
+    reading: Reading
+
+    @property
+    def is_correction(self) -> bool:
+        return self.reading.correction
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the leader did in a turn, as every surface counts it: perception's reading when the turn
+    carries one (a rehearsal stores it), else the same cues read from the words and the label."""
+
+    correction: bool
+    asks: tuple[str, ...]
+    pitch: bool
+    source: Literal["perceived", "words"]
+
+
+def _reading(turn: Any, label: str) -> Reading:
+    stored = (turn.meta or {}).get("perceived")
+    if isinstance(stored, dict):
+        try:
+            move = LeaderMove.from_dict(turn.text, stored)
+        except (KeyError, TypeError, ValueError):
+            move = None
+        if move is not None:
+            return Reading(move.is_correction, move.asks, move.act.value == "pitch", "perceived")
+    asks = tuple(find_asks(turn.text))
+    pitch = label == "inform" and not asks and bool(cue("pitch").search(turn.text))
+    return Reading(label == "correct", asks, pitch, "words")
 
 
 @dataclass(frozen=True)
@@ -112,19 +127,28 @@ def build_scorecard(transcript: Transcript, labels: Sequence[Labelled] | None = 
             "pass one label per leader turn or none."
         )
     per_turn = [
-        TurnLabel(i, t.text, lab.label, round(lab.confidence, 3), lab.evidence.cue, lab.evidence.quoted)
+        TurnLabel(
+            i,
+            t.text,
+            lab.label,
+            round(lab.confidence, 3),
+            lab.evidence.cue,
+            lab.evidence.quoted,
+            _reading(t, lab.label),
+        )
         for (i, t), lab in zip(leader, labels, strict=True)
     ]
+    states = [(i, t.state) for i, t in enumerate(transcript.turns) if isinstance(t.state, dict)]
     measures = [
         _label_mix(per_turn),
         _reflection_ratio(per_turn),
         _open_share(per_turn),
         _corrections(per_turn),
         _talk_balance(transcript),
+        _asks(per_turn, states),
+        _pitches(per_turn, states),
+        _us_them(transcript),
     ]
-    states = [(i, t.state) for i, t in enumerate(transcript.turns) if isinstance(t.state, dict)]
-    measures.append(_asks(transcript, states))
-    measures.append(_us_them(transcript))
     measures += _engine_measures(states)
     return Scorecard(transcript.persona, measures, per_turn)
 
@@ -228,7 +252,7 @@ def _open_share(per_turn: list[TurnLabel]) -> Measure:
 
 
 def _corrections(per_turn: list[TurnLabel]) -> Measure:
-    corr = _turns_with(per_turn, "correct")
+    corr = [t for t in per_turn if t.is_correction]
     verdict: Verdict = "good" if not corr else "fair" if len(corr) == 1 else "needs work"
     quotes = [t.text if not t.quoted else f"{t.text} (answering: \u201c{t.quoted}\u201d)" for t in corr]
     return Measure(
@@ -271,17 +295,14 @@ def _thats_right_turn(states: list[tuple[int, dict]]) -> int | None:
     return next((i for i, s in states if s.get("thats_right")), None)
 
 
-def _asks(transcript: Transcript, states: list[tuple[int, dict]]) -> Measure:
-    found = []
-    for i, t in transcript.leader_turns():
-        for sent in sentences(t.text) or [t.text]:
-            if ASK.search(sent):
-                found.append((i, sent))
-                break
-    crit = 'Leader turns that make a concrete request ("I\'d like us to...", "Could we agree to...").'
+def _asks(per_turn: list[TurnLabel], states: list[tuple[int, dict]]) -> Measure:
+    found = [(t.turn, sent) for t in per_turn for sent in t.reading.asks]
+    crit = (
+        'Concrete requests the leader made ("I\'d like us to...", "Could we agree to..."), one per sentence.'
+    )
     bench = "The playbook: one or two concrete asks, made once understanding is shown."
     understood_at = _thats_right_turn(states)
-    turns = [i for i, _ in found]
+    turns = sorted({i for i, _ in found})
     quotes = [s for _, s in found]
     if not found:
         return Measure("concrete_asks", "Concrete asks", crit, 0, "no concrete ask", bench, "needs work")
@@ -298,12 +319,29 @@ def _asks(transcript: Transcript, states: list[tuple[int, dict]]) -> Measure:
     return Measure("concrete_asks", "Concrete asks", crit, len(found), display, bench, verdict, turns, quotes)
 
 
+def _pitches(per_turn: list[TurnLabel], states: list[tuple[int, dict]]) -> Measure:
+    understood_at = _thats_right_turn(states)
+    early = [t for t in per_turn if t.reading.pitch and (understood_at is None or t.turn < understood_at)]
+    verdict: Verdict = "good" if not early else "fair" if len(early) == 1 else "needs work"
+    return Measure(
+        "premature_pitches",
+        "Pitches before understanding",
+        "Leader turns that sell a solution or tell them what to do before they feel understood.",
+        len(early),
+        "none" if not early else f"{len(early)} pitch{'es' if len(early) > 1 else ''}",
+        'The playbook: understand first; your view lands better after "that\'s right".',
+        verdict,
+        [t.turn for t in early],
+        [t.text for t in early],
+    )
+
+
 def _us_them(transcript: Transcript) -> Measure:
     hits = []
     for i, t in transcript.leader_turns():
-        m = US_THEM.search(t.text)
+        m = cue("us_them").search(t.text)
         if m:
-            sent = next((s for s in sentences(t.text) if US_THEM.search(s)), t.text)
+            sent = next((s for s in sentences(t.text) if cue("us_them").search(s)), t.text)
             hits.append((i, sent))
     verdict: Verdict = "good" if not hits else "fair" if len(hits) == 1 else "needs work"
     return Measure(

@@ -1,0 +1,79 @@
+"""Which of a card's facts, and which part of the counterpart's world, a leader's words are about.
+
+Word-list matching on stems (coach.text): a fact's ``substance`` groups say what a description back must
+mention, its ``misreadings`` what shows a wrong reading, its ``cues`` what points a question at it; the
+dimensions' ``area_words`` and the ``general_words`` come from the vocabulary (coach/data/vocab.yaml).
+
+    covers(fact, text)        every substance group is mentioned
+    misread(fact, text)       the first misreading phrase the words contain
+    touches(fact, text)       the words are about the fact's area
+    ranked_areas(persona, t)  the dimensions a question points at, strongest first
+    is_general(text)          an open question about their world as a whole
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coach.text import Text, as_text, count, has
+from coach.vocab import vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover - the card types, for annotations only
+    from coach.counterpart.cards import Fact, Persona
+
+
+def covers(fact: Fact, text: str | Text) -> bool:
+    """The words describe the fact's substance: every substance group is mentioned."""
+    t = as_text(text)
+    return all(any(has(t, term) for term in group) for group in fact.substance)
+
+
+def coverage(fact: Fact, text: str | Text) -> float:
+    t = as_text(text)
+    return sum(1 for g in fact.substance if any(has(t, term) for term in g)) / len(fact.substance)
+
+
+def misread(fact: Fact, text: str | Text) -> str | None:
+    """The first misreading phrase of the fact that the words contain, if any."""
+    t = as_text(text)
+    for phrase in fact.misreadings:
+        if has(t, phrase):
+            return phrase
+    return None
+
+
+def touches(fact: Fact, text: str | Text) -> bool:
+    """The words are about the fact's area (its cues or any of its substance words)."""
+    t = as_text(text)
+    return count(t, fact.cues) > 0 or coverage(fact, t) > 0
+
+
+def area_scores(persona: Persona, text: str | Text) -> dict[str, float]:
+    """How strongly the words point at each dimension the card has facts in (card cues weigh double)."""
+    t = as_text(text)
+    words = vocabulary().dimensions
+    scores: dict[str, float] = {}
+    for dim in {f.dimension for f in persona.facts}:
+        scores[dim] = float(count(t, words[dim].area_words))
+    for fact in persona.facts:
+        hits = count(t, fact.cues)
+        if hits:
+            scores[fact.dimension] = scores.get(fact.dimension, 0.0) + 2.0 * hits
+    return {d: s for d, s in scores.items() if s > 0}
+
+
+def ranked_areas(persona: Persona, text: str | Text) -> list[str]:
+    """The dimensions the words point at, strongest first (ties: the card's order)."""
+    scores = area_scores(persona, text)
+    order = [f.dimension for f in persona.facts]
+    return sorted(scores, key=lambda d: (-scores[d], order.index(d)))
+
+
+def is_general(text: str | Text) -> bool:
+    return count(as_text(text), vocabulary().general_words) > 0
+
+
+def words_areas(text: str | Text) -> dict[str, int]:
+    """Without a card: how many of each dimension's area words the text uses."""
+    t = as_text(text)
+    return {d.value: n for d, w in vocabulary().dimensions.items() if (n := count(t, w.area_words))}

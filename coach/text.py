@@ -1,0 +1,108 @@
+"""One normaliser for the whole package: whitespace, words, sentences, stems and phrase matching.
+
+    clean(text)        whitespace collapsed (None tolerated)
+    words(text)        lower-cased words, apostrophes kept ("don't")
+    sentences(text)    split after . ! ? and at line breaks
+    stem(word)         a light suffix stripper: "margins", "margin" meet; "doubling" -> "doubl"
+    Text.of(raw)       an utterance as stems, for matching word lists
+    has(text, term)    whether a word, phrase or prefix* occurs (on stems)
+
+The behaviour classifier reads its features through ``clean``, ``words`` and ``sentences`` too, so a
+change here changes its inputs: retrain it (``python -m evals.train_behaviours``) and compare the evals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+
+# Function words and fillers: what "content words" leave out (overlap with their words, retrieval, salience).
+STOPWORDS = frozenset(
+    """a an the and or but if then so to of in on at by for with from as is are was were be been being am
+    i me my mine we us our ours you your yours he him his she her they them their it its this that these those
+    do does did doing have has had having will would can could should shall may might must not no yes
+    there here what which who whom whose when where why how all any each some such than too very just also
+    only own same about into over under again further once more most other up down out off s t don
+    uh um oh yeah okay ok well like know think mean really right get got go going gonna thing things
+    lot bit kind sort way yes actually something anything one""".split()
+)
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace; tolerate None."""
+    return " ".join((text or "").split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a turn: split after a full stop, question or exclamation mark, and at line breaks."""
+    return [s.strip() for s in _SENTENCE.split(text or "") if s.strip()]
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, keep in (("ies", 4), ("ing", 5), ("ed", 4), ("es", 5), ("s", 4)):
+        if w.endswith(suffix) and len(w) >= keep + len(suffix) - 1 and not w.endswith("ss"):
+            w = w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """Stems of a text, with "%" read as "percent" and currency signs dropped."""
+    text = text.lower().replace("\u2019", "'").replace("%", " percent ").replace("per cent", "percent")
+    text = text.replace("$", " ").replace("\u00a3", " ").replace("\u20ac", " ")
+    return [stem(t) for t in _TOKEN.findall(text)]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A normalised utterance: stems joined by single spaces, padded, plus the stem list."""
+
+    raw: str
+    stems: tuple[str, ...]
+    joined: str
+
+    @classmethod
+    def of(cls, raw: str) -> Text:
+        stems = tuple(tokens(raw))
+        return cls(raw, stems, " " + " ".join(stems) + " ")
+
+
+def as_text(text: str | Text) -> Text:
+    return text if isinstance(text, Text) else Text.of(text)
+
+
+@lru_cache(maxsize=8192)
+def _term(term: str) -> tuple[str, bool]:
+    prefix = term.endswith("*")
+    core = term[:-1] if prefix else term
+    if prefix:  # stemmed too, so that "double*" meets "doubled" and "doubling" (stem "doubl")
+        return " ".join(tokens(core)), True
+    return " " + " ".join(tokens(core)) + " ", False
+
+
+def has(text: Text, term: str) -> bool:
+    """Whether ``term`` (a word, a phrase, or a prefix ending in *) occurs in ``text``."""
+    norm, prefix = _term(term)
+    if prefix:
+        return any(s.startswith(norm) for s in text.stems) if " " not in norm else (" " + norm) in text.joined
+    return norm.strip() != "" and norm in text.joined
+
+
+def count(text: Text, terms: Iterable[str]) -> int:
+    return sum(1 for t in terms if has(text, t))

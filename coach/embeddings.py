@@ -32,6 +32,7 @@ import numpy as np
 
 from coach import paths
 from coach.errors import BackendError, ConfigError, CorpusError
+from coach.llm import openai_client, translate_error
 
 ASSETS = paths.ASSETS / "minilm"
 MODEL_ID = "all-MiniLM-L6-v2-dynint8"
@@ -172,8 +173,6 @@ class OpenAIEmbeddings:
         timeout: float = 60.0,
         max_retries: int = 2,
     ):
-        from coach.llm import openai_client
-
         if not model or not model.strip():
             raise ConfigError("COACH_EMBEDDING_MODEL is empty. Set it to e.g. text-embedding-3-small.")
         self.model = model
@@ -209,8 +208,6 @@ class OpenAIEmbeddings:
 
     def _translate(self, exc: Exception) -> BackendError:
         """Classify with coach.llm.translate_error, then say it in terms of embeddings and their settings."""
-        from coach.llm import translate_error
-
         err = translate_error(exc, model=self.model, base_url=self.base_url)
         where = self.base_url or "OpenAI"
         local = "or set COACH_EMBEDDINGS=local to embed on this machine"

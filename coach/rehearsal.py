@@ -13,18 +13,20 @@ line is not recorded, and the BackendError reaches the caller, which keeps the t
 from __future__ import annotations
 
 import copy
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from coach.counterpart.cards import Persona
+from coach.counterpart.cards import Persona, load_persona, load_persona_file
 from coach.counterpart.engine import Engine
 from coach.counterpart.voice import speak
 from coach.errors import InputError
-from coach.llm import ChatBackend
-from coach.scoring.behaviours import Evidence, Labelled, classify
+from coach.llm import ChatBackend, backend_from_settings
+from coach.playbook import retrieval
+from coach.scoring.behaviours import Labelled, classify
 from coach.transcript import Transcript, Turn
 
 MAX_LINE_CHARS = 4000
@@ -208,25 +210,6 @@ class Rehearsal:
         return child
 
 
-def recorded_labels(transcript: Transcript) -> list[Labelled] | None:
-    """The labels ``Rehearsal.say`` stored with each leader turn, so a debrief or the progress page need
-    not classify every line again; None when any leader turn lacks them (e.g. a hand-written transcript)."""
-    out = []
-    for _, turn in transcript.leader_turns():
-        meta = turn.meta or {}
-        evidence = meta.get("evidence")
-        if turn.label is None or "confidence" not in meta or not isinstance(evidence, dict):
-            return None
-        out.append(
-            Labelled(
-                turn.label,
-                float(meta["confidence"]),
-                Evidence(evidence.get("cue", ""), evidence.get("quoted")),
-            )
-        )
-    return out
-
-
 def start_rehearsal(
     settings,
     *,
@@ -237,8 +220,6 @@ def start_rehearsal(
     backend: ChatBackend | None = None,
 ) -> Rehearsal:
     """Load the persona, pick the configured model (if any) and open the conversation."""
-    from coach.counterpart.cards import load_persona, load_persona_file
-    from coach.llm import backend_from_settings
 
     if bool(persona_id) == bool(persona_file):
         raise InputError(
@@ -249,9 +230,6 @@ def start_rehearsal(
         backend = backend_from_settings(settings)
     retrieve = None
     if backend is not None:
-        import threading
-
-        from coach.playbook import retrieval
 
         def retrieve(query: str) -> list:
             return retrieval.search(query, k=2, settings=settings)

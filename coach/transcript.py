@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import InputError
+from coach.textfile import read_text
 
 SPEAKERS = ("leader", "counterpart")
 
@@ -123,8 +124,6 @@ class Transcript:
     @classmethod
     def load(cls, path: str | Path) -> Transcript:
         """A transcript file, or a kept session file (which wraps one)."""
-        from coach.textfile import read_text
-
         raw = read_text(path, what="a transcript JSON file")
         try:
             data = json.loads(raw)

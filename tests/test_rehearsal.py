@@ -150,8 +150,7 @@ def test_a_reply_abandoned_midway_leaves_no_trace_in_the_engine(settings):
 
 
 def test_recorded_labels_match_a_fresh_classification_and_need_every_turn(rehearsal):
-    from coach.rehearsal import recorded_labels
-    from coach.scoring.behaviours import classify
+    from coach.scoring.behaviours import classify, recorded_labels
 
     rehearsal.turn("Who do you see as the competition these days, and how is that changing?")
     rehearsal.turn("Actually, the real issue is that finance starved IT for years.")

@@ -11,17 +11,14 @@ from coach.counterpart.cards import load_persona
 from coach.counterpart.engine import Engine
 from coach.counterpart.scripted import label
 from coach.counterpart.voice import (
-    PromptError,
     build_messages,
-    fill,
-    load_template,
     move_instructions,
-    placeholders,
     speak,
 )
 from coach.errors import BackendError
 from coach.llm import ScriptedChat
 from coach.playbook.retrieval import Passage
+from coach.prompts import PromptError, fill, load_template, placeholders
 from coach.transcript import Turn
 
 

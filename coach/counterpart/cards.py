@@ -28,6 +28,7 @@ from coach import paths
 from coach.config import Settings, load_settings
 from coach.counterpart.facts import covers, misread
 from coach.errors import PersonaError
+from coach.textfile import read_text
 from coach.vocab import Difficulty, Dimension, vocabulary
 
 SHIPPED_DIR = paths.PERSONAS
@@ -427,8 +428,6 @@ def parse_persona_yaml(text: str, source: str = "card") -> Persona:
 
 
 def load_persona_file(path: str | Path) -> Persona:
-    from coach.textfile import read_text
-
     path = Path(path)
     text = read_text(
         path,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.counterpart.cards import Persona
-from coach.counterpart.engine import Decision, Engine
+from coach.counterpart.engine import DIFFICULTIES, Decision, Engine
 from coach.scoring.behaviours import Evidence, Labelled
 from coach.vocab import vocabulary
 
@@ -215,8 +215,6 @@ SCRIPTS = {"good_listener": good_listener, "corrector": corrector, "pitcher": pi
 
 def check_card(persona: Persona, seed: int = 0) -> dict[str, Any]:
     """Every script at every difficulty: what an author needs to know before shipping a card."""
-    from coach.counterpart.engine import DIFFICULTIES
-
     results = {
         name: {d: fn(persona, d, seed).to_dict() for d in DIFFICULTIES} for name, fn in SCRIPTS.items()
     }

@@ -13,59 +13,22 @@ so no instruction hidden in the leader's words can draw it out of the model.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from coach import paths
 from coach.counterpart.cards import Persona
 from coach.counterpart.engine import Decision
-from coach.errors import CoachError
 from coach.llm import ChatBackend, Message
+from coach.prompts import PROMPTS, PromptError, fill, load_template
 from coach.transcript import Turn
 from coach.vocab import Mood, vocabulary
 
-PROMPTS = paths.PROMPTS
 SYSTEM_TEMPLATE = "counterpart_system.txt"
 MOVES_FILE = "counterpart_moves.txt"
 MAX_HISTORY_MESSAGES = 16
 MAX_PASSAGE_CHARS = 700
 THATS_RIGHT = "That's right."
-
-
-class PromptError(CoachError):
-    """A prompt template cannot be filled (the message lists every missing placeholder)."""
-
-
-@lru_cache(maxsize=16)
-def load_template(name: str) -> str:
-    path = PROMPTS / name
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PromptError(f"The prompt template {path} is missing. Reinstall the package.") from None
-
-
-def placeholders(template: str) -> list[str]:
-    """The named placeholders of a template, in order, each once."""
-    out: list[str] = []
-    for _, name, _, _ in string.Formatter().parse(template):
-        if name is not None and name not in out:
-            out.append(name)
-    return out
-
-
-def fill(template: str, values: dict[str, Any], name: str = "template") -> str:
-    """Fill every {placeholder}; PromptError naming all missing ones at once."""
-    wanted = placeholders(template)
-    missing = [p for p in wanted if p not in values]
-    if missing:
-        raise PromptError(
-            f"{name} needs values for {', '.join('{' + m + '}' for m in missing)} "
-            f"(it uses {', '.join('{' + w + '}' for w in wanted)})."
-        )
-    return template.format_map({k: values[k] for k in wanted})
 
 
 @lru_cache(maxsize=4)

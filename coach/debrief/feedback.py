@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field, ValidationError
 from coach.errors import BackendError
 from coach.llm import json_object
 from coach.playbook.retrieval import get_section
+from coach.prompts import fill, load_template
 from coach.rephrase import open_question_from, reflection_of
+from coach.scoring.behaviours import recorded_labels
 from coach.scoring.scorecard import Scorecard, build_scorecard
 from coach.transcript import Transcript
 from coach.vocab import dimension
@@ -319,8 +321,6 @@ def _trust_moves(transcript: Transcript) -> list[TrustMove]:
 
 def build_debrief(transcript: Transcript, persona) -> Debrief:
     """The offline debrief of one rehearsal."""
-    from coach.rehearsal import recorded_labels
-
     card = build_scorecard(transcript, recorded_labels(transcript))
     state = transcript.last_state()
     world, missed = _world(persona, state) if state else ([], [])
@@ -373,8 +373,6 @@ def enrich_with_model(debrief: Debrief, transcript: Transcript, backend) -> Debr
     """Replace offline better lines with the model's, when it returns valid JSON for known turns."""
     if backend is None or not debrief.moments:
         return debrief
-    from coach.counterpart.voice import fill, load_template
-
     lines = []
     for t in transcript.turns:
         lines.append(f"{'LEADER' if t.speaker == 'leader' else 'COUNTERPART'}: {t.text}")

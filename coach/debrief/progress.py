@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from coach.config import Settings
-from coach.rehearsal import recorded_labels
+from coach.scoring.behaviours import recorded_labels
 from coach.scoring.scorecard import build_scorecard
 from coach.store import sessions
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.counterpart.engine import Engine
 from coach.drafts.signals import SentenceLabel
 from coach.scoring.behaviours import Evidence, Labelled
 from coach.vocab import vocabulary
@@ -63,8 +64,6 @@ def likely_reaction(
     difficulty: str | None = None,
 ) -> Reaction:
     """Run the draft through a fresh engine for this persona and name the reaction that matters most."""
-    from coach.counterpart.engine import Engine
-
     # Same engine set-up as a rehearsal (coach.rehearsal): keyword routing, no semantic index.
     engine = Engine(persona, difficulty=difficulty, seed=0)
     first = persona.name.split()[0]

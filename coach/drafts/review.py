@@ -23,7 +23,9 @@ from coach.drafts.sentences import split_draft
 from coach.drafts.signals import LABEL_NAMES, SentenceLabel, label_sentences
 from coach.drafts.suggest import Suggestion, suggest
 from coach.drafts.understanding import Understanding, understanding_of
-from coach.errors import InputError
+from coach.errors import CorpusError, InputError
+from coach.playbook.ingest import CORPUS_DIR, load_corpus
+from coach.textfile import read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.counterpart.cards import Persona
@@ -125,8 +127,6 @@ def check_draft(text: str) -> str:
 
 def read_draft_file(path: str | Path) -> str:
     """Read a draft from a text file; InputError for a missing, empty, binary or oversized file."""
-    from coach.textfile import read_text
-
     path = Path(path)
     text = read_text(path, what="a text file holding your draft", max_bytes=MAX_FILE_BYTES)
     if not text.strip():
@@ -136,9 +136,6 @@ def read_draft_file(path: str | Path) -> str:
 
 def cite(section_ids: list[str]) -> list[Citation]:
     """The playbook sections behind the review, read by id (CorpusError if one is unknown)."""
-    from coach.errors import CorpusError
-    from coach.playbook.ingest import CORPUS_DIR, load_corpus
-
     sections = {s.section_id: s for s in load_corpus(CORPUS_DIR)}  # once, not once per id as get_section does
     out = []
     for sid in dict.fromkeys(section_ids):

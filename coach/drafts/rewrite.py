@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coach.counterpart.voice import fill, load_template
 from coach.errors import BackendError
 from coach.llm import json_object
+from coach.prompts import fill, load_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.counterpart.cards import Persona

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coach.drafts.signals import SentenceLabel
+from coach.drafts.understanding import clauses
 
 MAX_WORDS = 150
 # Sentences about the writer's side rather than the reader's world.
@@ -54,8 +55,6 @@ def _idx(labels: list[SentenceLabel], *names: str) -> tuple[int, ...]:
 
 def claims(text: str) -> int:
     """How many claims about their world a goal sentence makes (its clauses, at most two)."""
-    from coach.drafts.understanding import clauses
-
     return min(2, max(1, len(clauses(text)) - 1))
 
 

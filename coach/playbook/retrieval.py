@@ -25,6 +25,7 @@ from typing import Any
 from coach.config import Settings, load_settings
 from coach.errors import CorpusError, InputError
 from coach.playbook import ingest
+from coach.playbook.index import Hit, Index
 from coach.playbook.ingest import chunk_sections, load_corpus, read_user_files
 
 MAX_K = 50
@@ -51,8 +52,6 @@ _LOCK = threading.Lock()
 
 def open_index(settings: Settings | None = None):
     """The process-wide index for these settings (opened, and the corpus synced, on first use)."""
-    from coach.playbook.index import Index
-
     settings = settings or load_settings()
     key = (str(settings.data_dir), settings.embeddings, settings.embedding_model, settings.base_url or "")
     with _LOCK:
@@ -161,8 +160,6 @@ class Lexical:
     """BM25 over whole sections (to rank them) and over chunks (to quote the best one of a section)."""
 
     def __init__(self, chunks: list[Any]):
-        from coach.playbook.index import Hit
-
         grouped: dict[tuple[str, str], list[Any]] = {}
         for hit in sorted(chunks, key=lambda h: h.metadata["chunk"]):
             grouped.setdefault(section_key(hit), []).append(hit)

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coach.embeddings import local_encoder
 from coach.errors import CorpusError, InputError
 from coach.scoring import features as F
-from coach.scoring.classifier import Network
+from coach.scoring.classifier import Network, shipped_network
+from coach.transcript import Transcript
 
 LABELS = ("reflect", "question_open", "question_closed", "inform", "correct", "other")
 QUOTE_CHARS = 200
@@ -105,9 +107,6 @@ def _is_blank(text: str) -> bool:
 
 
 def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
-    from coach.embeddings import local_encoder
-    from coach.scoring.classifier import shipped_network
-
     net = shipped_network()
     emb = local_encoder().encode_layer3([F.embed_text(u) for u, _ in pairs])
     x = F.feature_matrix(pairs, emb)
@@ -218,3 +217,22 @@ def explain(label: str, utterance: str, context: str) -> Evidence:
     if len(F.words(u)) <= 3:
         return Evidence("a short acknowledgement")
     return Evidence("small talk, rapport or logistics")
+
+
+def recorded_labels(transcript: Transcript) -> list[Labelled] | None:
+    """The labels ``Rehearsal.say`` stored with each leader turn, so a debrief or the progress page need
+    not classify every line again; None when any leader turn lacks them (e.g. a hand-written transcript)."""
+    out = []
+    for _, turn in transcript.leader_turns():
+        meta = turn.meta or {}
+        evidence = meta.get("evidence")
+        if turn.label is None or "confidence" not in meta or not isinstance(evidence, dict):
+            return None
+        out.append(
+            Labelled(
+                turn.label,
+                float(meta["confidence"]),
+                Evidence(evidence.get("cue", ""), evidence.get("quoted")),
+            )
+        )
+    return out

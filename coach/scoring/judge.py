@@ -25,9 +25,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from coach.counterpart.voice import fill, load_template
 from coach.errors import ConfigError
-from coach.llm import ChatBackend, json_object
+from coach.llm import ChatBackend, backend_from_settings, json_object
+from coach.prompts import fill, load_template
 from coach.scoring.behaviours import LABELS, Evidence, Labelled, classify_batch, explain
 from coach.scoring.features import clean
 
@@ -45,8 +45,6 @@ class Verdict(BaseModel):
 
 def configured_judge(settings) -> ChatBackend:
     """The configured chat backend, or a ConfigError that says how to configure one."""
-    from coach.llm import backend_from_settings
-
     backend = backend_from_settings(settings)
     if backend is None:
         raise ConfigError(

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from coach.config import Settings, ensure_data_dir
+from coach.counterpart.cards import load_persona
 from coach.errors import InputError
+from coach.rehearsal import Rehearsal
 from coach.transcript import Transcript
 
 FORMAT = 1
@@ -103,9 +105,6 @@ def list_sessions(settings: Settings) -> list[SessionInfo]:
 
 def load(session_id: str, settings: Settings, *, backend=None, retrieve=None):
     """Reopen a kept rehearsal with its engine state, so it can go on or branch."""
-    from coach.counterpart.cards import load_persona
-    from coach.rehearsal import Rehearsal
-
     path = sessions_dir(settings) / f"{session_id}.json"
     if not path.exists():
         raise InputError(f"No kept session {session_id!r}. 'coach sessions' lists the ones you have.")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from coach.text import STOPWORDS, sentences
+
 # First and second person swap places when the leader gives the counterpart's words back.
 _SWAP = {
     "i": "you",
@@ -39,14 +41,9 @@ _SWAP = {
     "you'll": "I'll",
 }
 _WORD = re.compile(r"[A-Za-z']+")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _FILLERS = re.compile(
     r"^(look|well|honestly|frankly|so|okay|ok|right|yes|yeah|no|listen|fine)[,.!]?\s+", re.I
 )
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text or "") if s.strip()]
 
 
 def swap_person(text: str) -> str:
@@ -79,11 +76,8 @@ def swap_person(text: str) -> str:
     return _WORD.sub(repl, text)
 
 
-_STOP = set(
-    "that this with have been from they them their there what when which would could should about just "
-    "really very some thing things more most also only even much many into than then were will your yours "
-    "nobody anybody somebody everyone side asked before here know think".split()
-)
+# Words about the conversation itself rather than their business ("nobody has asked me that").
+_ABOUT_THE_TALK = frozenset("nobody anybody somebody everyone side asked before".split())
 _ADDRESSING = re.compile(r"\b(you|your|you're|asked|ask)\b", re.I)
 
 
@@ -91,7 +85,7 @@ def _content_score(sentence: str) -> int:
     """Words that carry their world; a sentence about the conversation itself ("nobody has asked me
     that") scores lower than one about the business."""
     words = [w.lower() for w in _WORD.findall(sentence)]
-    score = sum(1 for w in words if len(w) > 3 and w not in _STOP)
+    score = sum(1 for w in words if len(w) > 3 and w not in STOPWORDS and w not in _ABOUT_THE_TALK)
     return score - (2 if _ADDRESSING.search(sentence) else 0)
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
 # Function words and fillers: what "content words" leave out (overlap with their words, retrieval, salience).
@@ -44,8 +43,75 @@ def words(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of a turn: split after a full stop, question or exclamation mark, and at line breaks."""
-    return [s.strip() for s in _SENTENCE.split(text or "") if s.strip()]
+    """Sentences of a turn or a paragraph: each line, split after . ! ? or an ellipsis, but not after an
+    abbreviation ("e.g.", "Mr.", "approx.") or inside a number ("3.5")."""
+    return [s for line in (text or "").splitlines() for s in split_sentences(line)]
+
+
+_ABBREV = (
+    "e.g",
+    "i.e",
+    "etc",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "vs",
+    "approx",
+    "no",
+    "inc",
+    "ltd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "q",
+    "fy",
+    "st",
+    "cf",
+    "u.s",
+    "a.m",
+    "p.m",
+)
+# A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets, then space.
+_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u2019\u201d)\]]*\s+")
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    m = re.search(r"([A-Za-z.]+)\.$", chunk.rstrip())
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one block of running text."""
+    text = " ".join(paragraph.split())
+    out: list[str] = []
+    start = 0
+    for m in _END.finditer(text):
+        chunk = text[start : m.end()].strip()
+        if m.group(0).startswith(".") and _ends_with_abbreviation(text[start : m.start() + 1]):
+            continue
+        nxt = text[m.end() : m.end() + 1]
+        if nxt and nxt.islower() and m.group(0).strip() == ".":
+            continue  # "approx. ten" or a stray full stop inside a sentence
+        if chunk:
+            out.append(chunk)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
 
 
 @lru_cache(maxsize=4096)

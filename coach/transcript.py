@@ -20,7 +20,7 @@ File format (JSON)::
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +137,3 @@ class Transcript:
 
     def copy(self) -> Transcript:
         return Transcript.from_dict(json.loads(self.to_json()))
-
-
-def as_plain(obj: Any) -> Any:
-    """Dataclasses to plain dicts for JSON output."""
-    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj

@@ -104,8 +104,7 @@ if r is None:
     p = by_id[pid]
     with st.container(border=True):
         st.markdown(f"**{p.name}** - {p.role}, {p.company} ({p.industry})")
-        if getattr(p, "situation", None):
-            st.caption(p.situation)
+        st.caption(p.background)  # the briefing: what the leader knows going in
     st.stop()
 
 # -- the conversation --------------------------------------------------------------------------

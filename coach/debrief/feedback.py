@@ -10,41 +10,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from coach.errors import BackendError
+from coach import paths
+from coach.errors import BackendError, CorpusError
 from coach.llm import json_object
-from coach.playbook.retrieval import get_section
+from coach.playbook.citations import Citation
 from coach.prompts import fill, load_template
 from coach.rephrase import open_question_from, reflection_of
 from coach.scoring.behaviours import recorded_labels
-from coach.scoring.scorecard import Scorecard, build_scorecard
+from coach.scoring.scorecard import Measure, Scorecard, build_scorecard
 from coach.transcript import Transcript
 from coach.vocab import dimension
 
-
-@dataclass
-class Citation:
-    section_id: str
-    title: str
-    source: str
-    excerpt: str
-
-    @classmethod
-    def of(cls, section_id: str) -> Citation:
-        p = get_section(section_id)
-        return cls(p.section_id, p.title, p.source, _excerpt(p.text))
-
-
-def _excerpt(text: str, limit: int = 320) -> str:
-    """The section's first paragraph, cut at a sentence end within ``limit`` characters."""
-    first = text.strip().split("\n\n")[0].strip()
-    if len(first) <= limit:
-        return first
-    cut = max(first.rfind(". ", 0, limit), first.rfind("? ", 0, limit), first.rfind("! ", 0, limit))
-    return first[: cut + 1] if cut > 0 else first[:limit].rsplit(" ", 1)[0] + "…"
+ADVICE_FILE = paths.DATA / "advice.yaml"
 
 
 @dataclass
@@ -217,92 +200,66 @@ def _content_words(text: str) -> int:
     return sum(1 for w in text.split() if len(w.strip(".,!?;:'\"")) > 3)
 
 
-def _advice(
-    card: Scorecard, transcript: Transcript, state: dict[str, Any], world: list[WorldPart]
-) -> list[Advice]:
-    measures = {m.id: m for m in card.measures}
-    out: list[Advice] = []
+class AdviceRule(BaseModel):
+    """One entry of coach/data/advice.yaml."""
 
-    def add(measure_id: str, text: str, section: str) -> None:
-        m = measures.get(measure_id)
+    model_config = ConfigDict(extra="forbid")
+
+    measure: str
+    when: dict[Literal["verdict", "value_above", "value", "thats_right", "drawn", "has_state"], Any]
+    say: str
+    cite: str
+
+
+@lru_cache(maxsize=1)
+def advice_rules() -> list[AdviceRule]:
+    try:
+        data = yaml.safe_load(ADVICE_FILE.read_text(encoding="utf-8"))
+        return [AdviceRule.model_validate(entry) for entry in data]
+    except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
+        raise CorpusError(f"{ADVICE_FILE} cannot be read ({exc}). Reinstall the package.") from None
+
+
+def _holds(rule: AdviceRule, m: Measure | None, facts: dict[str, bool]) -> bool:
+    for key, want in rule.when.items():
+        if key in facts:
+            if facts[key] != want:
+                return False
+        elif m is None:
+            return False
+        elif key == "verdict" and m.verdict not in want:
+            return False
+        elif key == "value_above" and not (isinstance(m.value, int | float) and m.value > want):
+            return False
+        elif key == "value" and m.value != want:
+            return False
+    return True
+
+
+def _advice(card: Scorecard, state: dict[str, Any], world: list[WorldPart]) -> list[Advice]:
+    """Every rule of coach/data/advice.yaml that holds for this rehearsal, in the file's order."""
+    measures = {m.id: m for m in card.measures}
+    drawn = [w.name for w in world if w.status == "drawn out"]
+    facts = {"thats_right": bool(state.get("thats_right")), "drawn": bool(drawn), "has_state": bool(state)}
+    out: list[Advice] = []
+    for rule in advice_rules():
+        m = measures.get(rule.measure)
+        if not _holds(rule, m, facts):
+            continue
+        value = m.value if m else None
+        text = rule.say.format(
+            display=m.display if m else "",
+            value=value,
+            percent=f"{value:.0%}" if isinstance(value, float) else value,
+            drawn=", ".join(drawn),
+        )
         out.append(
             Advice(
                 text,
                 list(m.evidence_turns) if m else [],
                 list(m.quotes)[:3] if m else [],
-                Citation.of(section),
+                Citation.of(rule.cite),
             )
-        )
-
-    m = measures.get("reflection_ratio")
-    if m and m.verdict in ("needs work", "fair"):
-        add(
-            "reflection_ratio",
-            f"You reflected {m.display}. Before your next question, give back what you just heard in a sentence "
-            "of your own; aim for two reflections per question.",
-            "reflective-listening",
-        )
-    m = measures.get("open_question_share")
-    if m and m.verdict == "needs work":
-        add(
-            "open_question_share",
-            f"Only {m.display} of your questions were open. Start with what, how or "
-            "tell me, so they describe their world instead of confirming yours.",
-            "open-questions",
-        )
-    m = measures.get("corrections")
-    if m and m.value:
-        add(
-            "corrections",
-            f"You corrected them ({m.display}). While you are showing understanding, the goal is none: "
-            "describe the world as they see it, even where you disagree.",
-            "dont-correct",
-        )
-    m = measures.get("talk_balance")
-    if m and m.verdict == "needs work":
-        add(
-            "talk_balance",
-            f"You did {m.display} of the talking. Shorter turns and more questions leave room "
-            "for them to tell you what matters.",
-            "talk-balance",
-        )
-    m = measures.get("us_vs_them")
-    if m and m.value:
-        add(
-            "us_vs_them",
-            "Watch the us-versus-them framing quoted here; it leaks through however polite the rest is.",
-            "us-versus-them",
-        )
-    if not state.get("thats_right"):
-        drawn = [w.name for w in world if w.status == "drawn out"]
-        if drawn:
-            add(
-                "understanding_coverage",
-                'You never got to "that\'s right". Try a summary that gives back '
-                + ", ".join(drawn)
-                + " in their terms, then ask: did I get that right?",
-                "demonstrate-understanding",
-            )
-        elif state:
-            add(
-                "understanding_coverage",
-                'You never got to "that\'s right": they had not yet told you enough to summarise. '
-                "Ask about their world first.",
-                "seek-first-to-understand",
-            )
-    m = measures.get("concrete_asks")
-    if state.get("thats_right") and m is not None and not m.value:
-        add(
-            "concrete_asks",
-            'You earned "that\'s right" but asked for nothing. Name the one or two concrete '
-            "things you need from them while the trust is there.",
-            "concrete-asks",
-        )
-    elif m is not None and m.value and m.value > 2:
-        add(
-            "concrete_asks",
-            f"You made {m.value} asks. Pick the one or two that matter most.",
-            "concrete-asks",
         )
     return out
 
@@ -346,7 +303,7 @@ def build_debrief(transcript: Transcript, persona) -> Debrief:
         world=world,
         missed=missed,
         moments=_moments(transcript, labels),
-        advice=_advice(card, transcript, state, world),
+        advice=_advice(card, state, world),
         notes=notes,
     )
 

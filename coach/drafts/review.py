@@ -23,8 +23,8 @@ from coach.drafts.sentences import split_draft
 from coach.drafts.signals import LABEL_NAMES, SentenceLabel, label_sentences
 from coach.drafts.suggest import Suggestion, suggest
 from coach.drafts.understanding import Understanding, understanding_of
-from coach.errors import CorpusError, InputError
-from coach.playbook.ingest import CORPUS_DIR, load_corpus
+from coach.errors import InputError
+from coach.playbook.citations import Citation, cite
 from coach.textfile import read_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,16 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_DRAFT_CHARS = 20_000
 MAX_FILE_BYTES = 200_000
-
-
-@dataclass(frozen=True)
-class Citation:
-    section_id: str
-    title: str
-    source: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"section_id": self.section_id, "title": self.title, "source": self.source}
 
 
 @dataclass
@@ -134,19 +124,6 @@ def read_draft_file(path: str | Path) -> str:
     return check_draft(text)
 
 
-def cite(section_ids: list[str]) -> list[Citation]:
-    """The playbook sections behind the review, read by id (CorpusError if one is unknown)."""
-    sections = {s.section_id: s for s in load_corpus(CORPUS_DIR)}  # once, not once per id as get_section does
-    out = []
-    for sid in dict.fromkeys(section_ids):
-        if sid not in sections:
-            raise CorpusError(
-                f"The review cites {sid!r}, which no playbook section has. Known: {', '.join(sections)}."
-            )
-        out.append(Citation(sid, sections[sid].title, sections[sid].source))
-    return out
-
-
 def review_draft(
     text: str,
     persona: Persona | None = None,
@@ -166,7 +143,7 @@ def review_draft(
     understanding = understanding_of(labels, persona, encoder)
     suggestions = suggest(labels, criteria, understanding)
     reaction = likely_reaction(persona, labels, difficulty=difficulty) if persona else None
-    citations = cite([c.section_id for c in criteria] + [s.section_id for s in suggestions])
+    citations = cite([c.section_id for c in criteria] + [s.section_id for s in suggestions], excerpts=False)
     review = DraftReview(
         text=text,
         persona=persona.public_profile() if persona else None,

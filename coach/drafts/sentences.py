@@ -6,8 +6,8 @@
         Sentence(4, "Sam", "signoff")]
 
 Plain regular expressions: greeting lines ("Hi Maria,"), sign-offs and the name under them, bullet and
-numbered lines (one sentence each, marker dropped), and sentence ends that are not abbreviations
-("e.g.", "Mr.", "approx.") or decimals ("3.5").
+numbered lines (one sentence each, marker dropped); the sentences of running text are coach.text's
+(sentence ends that are not abbreviations, "e.g.", "Mr.", "approx.", or decimals, "3.5").
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from coach.text import split_sentences
 
 Kind = Literal["greeting", "body", "signoff"]
 
@@ -33,41 +35,6 @@ _SIGNOFF = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)]|[a-z][.)])\s+")
 _NAME_COMMA = re.compile(r"^\s*[A-Z][\w'-]*(\s+[A-Z][\w'-]*)?,\s*$")  # "Maria," on its own line
 _NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,3}\s*$")
-_ABBREV = (
-    "e.g",
-    "i.e",
-    "etc",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "vs",
-    "approx",
-    "no",
-    "inc",
-    "ltd",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "q",
-    "fy",
-    "st",
-    "cf",
-    "u.s",
-    "a.m",
-    "p.m",
-)
-# A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets, then space.
-_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u2019\u201d)\]]*\s+")
 
 
 @dataclass(frozen=True)
@@ -78,35 +45,6 @@ class Sentence:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _ends_with_abbreviation(chunk: str) -> bool:
-    m = re.search(r"([A-Za-z.]+)\.$", chunk.rstrip())
-    if not m:
-        return False
-    word = m.group(1).lower().rstrip(".")
-    return word in _ABBREV or (len(word) == 1 and word.isalpha())
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one block of running text."""
-    text = " ".join(paragraph.split())
-    out: list[str] = []
-    start = 0
-    for m in _END.finditer(text):
-        chunk = text[start : m.end()].strip()
-        if m.group(0).startswith(".") and _ends_with_abbreviation(text[start : m.start() + 1]):
-            continue
-        nxt = text[m.end() : m.end() + 1]
-        if nxt and nxt.islower() and m.group(0).strip() == ".":
-            continue  # "approx. ten" or a stray full stop inside a sentence
-        if chunk:
-            out.append(chunk)
-        start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 def split_draft(text: str) -> list[Sentence]:

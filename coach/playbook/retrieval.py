@@ -14,7 +14,6 @@ opened once per process and per data folder; the corpus is re-indexed only when 
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from coach.errors import CorpusError, InputError
 from coach.playbook import ingest
 from coach.playbook.index import Hit, Index
 from coach.playbook.ingest import chunk_sections, load_corpus, read_user_files
+from coach.text import STOPWORDS, words
 
 MAX_K = 50
 _OVERFETCH = 5  # chunks fetched per wanted passage, so that k distinct sections survive de-duplication
@@ -114,17 +114,10 @@ def fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
 
 # --- the lexical side: BM25 over the indexed chunks -------------------------------------------------
 
-_STOP = frozenset(
-    "a an the and or but of to in on for is are was were be been being it its this that these those "
-    "with as at by from i i'm you he she they we my our your their his her me us them do does did how "
-    "what why when which who whom can could should would will just not no so if than then there here "
-    "about into up out over after before have has had get got am very really".split()
-)
-
 
 def terms(text: str) -> list[str]:
     """Lower-cased words without stop words, cut to 6 letters (a crude stemmer: 'margins' ~ 'margin')."""
-    return [w[:6] for w in re.findall(r"[a-z0-9']+", text.lower()) if len(w) > 1 and w not in _STOP]
+    return [w[:6] for w in words(text) if len(w) > 1 and w not in STOPWORDS]
 
 
 class Bm25:

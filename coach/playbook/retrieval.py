@@ -13,9 +13,7 @@ opened once per process and per data folder; the corpus is re-indexed only when 
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,9 +22,9 @@ from typing import Any
 from coach.config import Settings, load_settings
 from coach.errors import CorpusError, InputError
 from coach.playbook import ingest
-from coach.playbook.index import Hit, Index
+from coach.playbook.bm25 import Lexical, section_key
+from coach.playbook.index import Index
 from coach.playbook.ingest import chunk_sections, load_corpus, read_user_files
-from coach.text import STOPWORDS, words
 
 MAX_K = 50
 _OVERFETCH = 5  # chunks fetched per wanted passage, so that k distinct sections survive de-duplication
@@ -95,10 +93,6 @@ def search(query: str, k: int = 3, settings: Settings | None = None) -> list[Pas
     return passages
 
 
-def section_key(hit: Any) -> tuple[str, str]:
-    return (hit.metadata["source"], hit.metadata["section_id"])
-
-
 def fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
     """Reciprocal rank fusion of ranked section lists; scores scaled so first-in-every-list is 1.0."""
     scores: dict[tuple[str, str], float] = {}
@@ -110,63 +104,6 @@ def fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
             first.setdefault(key, hit)
     top = len(rankings) / (RRF_K + 1)
     return [(first[key], scores[key] / top) for key in sorted(scores, key=lambda key: -scores[key])]
-
-
-# --- the lexical side: BM25 over the indexed chunks -------------------------------------------------
-
-
-def terms(text: str) -> list[str]:
-    """Lower-cased words without stop words, cut to 6 letters (a crude stemmer: 'margins' ~ 'margin')."""
-    return [w[:6] for w in words(text) if len(w) > 1 and w not in STOPWORDS]
-
-
-class Bm25:
-    """Okapi BM25 (k1=1.2, b=0.75) over chunk title + text."""
-
-    def __init__(self, hits: list[Any], k1: float = 1.2, b: float = 0.75):
-        self.hits = hits
-        self.k1, self.b = k1, b
-        self.docs = [Counter(terms(f"{h.metadata['title']} {h.text}")) for h in hits]
-        self.lengths = [sum(d.values()) for d in self.docs]
-        self.avg = (sum(self.lengths) / len(self.docs)) if self.docs else 1.0
-        df = Counter(term for d in self.docs for term in d)
-        n = len(self.docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-
-    def rank(self, query: str, n: int) -> list[Any]:
-        wanted = [t for t in terms(query) if t in self.idf]
-        scored = []
-        for i, doc in enumerate(self.docs):
-            s = 0.0
-            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg)
-            for t in wanted:
-                tf = doc.get(t)
-                if tf:
-                    s += self.idf[t] * tf * (self.k1 + 1) / (tf + norm)
-            if s > 0:
-                scored.append((s, i))
-        scored.sort(key=lambda pair: -pair[0])
-        return [self.hits[i] for _, i in scored[:n]]
-
-
-class Lexical:
-    """BM25 over whole sections (to rank them) and over chunks (to quote the best one of a section)."""
-
-    def __init__(self, chunks: list[Any]):
-        grouped: dict[tuple[str, str], list[Any]] = {}
-        for hit in sorted(chunks, key=lambda h: h.metadata["chunk"]):
-            grouped.setdefault(section_key(hit), []).append(hit)
-        self._first = {key: hits[0] for key, hits in grouped.items()}
-        self.sections = Bm25(
-            [Hit("\n".join(h.text for h in hits), hits[0].metadata, 0.0) for hits in grouped.values()]
-        )
-        self.chunks = Bm25(chunks)
-
-    def best_chunk(self, query: str, key: tuple[str, str]) -> Any:
-        for hit in self.chunks.rank(query, n=len(self.chunks.hits)):
-            if section_key(hit) == key:
-                return hit
-        return self._first[key]
 
 
 _LEXICAL: dict[int, tuple[tuple[int, int], Lexical]] = {}

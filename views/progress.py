@@ -54,6 +54,8 @@ st.dataframe(
             "R:Q": r["reflection_ratio"],
             "open share": r["open_question_share"],
             "corrections": r["corrections"],
+            "asks": r["concrete_asks"],
+            "early pitches": r["premature_pitches"],
             "branch of": r["branch_of"] or "",
         }
         for r in reversed(rows)

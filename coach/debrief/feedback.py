@@ -127,13 +127,11 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
     for lab in labels:
         index, turn = lab.turn, transcript.turns[lab.turn]
         their = transcript.context_before(index)
-        reply = transcript.turns[index + 1] if index + 1 < len(transcript.turns) else None
-        move = (reply.meta or {}).get("move", "") if reply else ""
         state = turn.state or {}
         if lab.is_correction:
             quoted = _substantive(transcript, index, lab.quoted)
             their = quoted
-            better = reflection_of(quoted) or reflection_of(their)
+            better = reflection_of(quoted) or reflection_of(their) or _GIVE_BACK
             if better:
                 out.append(
                     Moment(
@@ -147,14 +145,9 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
                         Citation.of("dont-correct"),
                     )
                 )
-        elif (
-            lab.label == "inform"
-            and not state.get("thats_right")
-            and not understood_before_pitch
-            and (move == "react_pitch" or lab.reading.pitch)
-        ):
+        elif lab.reading.pitch and not state.get("thats_right") and not understood_before_pitch:
             their = _substantive(transcript, index, None)
-            better = reflection_of(their) if their else ""
+            better = (reflection_of(their) if their else "") or _GIVE_BACK
             if better:
                 out.append(
                     Moment(
@@ -183,6 +176,10 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
         if state.get("thats_right"):
             understood_before_pitch = True
     return out
+
+
+# When nothing they said can be given back in their words, the better line is the move itself.
+_GIVE_BACK = 'Before saying your view, give theirs back: "So from where you sit, ... Have I got that right?"'
 
 
 def _substantive(transcript: Transcript, index: int, quoted: str | None) -> str:
@@ -309,10 +306,8 @@ def build_debrief(transcript: Transcript, persona) -> Debrief:
 
 
 def _asks(card: Scorecard) -> list[tuple[int, str]]:
-    m = next((m for m in card.measures if m.id == "concrete_asks"), None)
-    if not m:
-        return []
-    return list(zip(m.evidence_turns, m.quotes, strict=False))
+    """Every concrete ask, from the same reading of each turn that the scorecard counts."""
+    return [(t.turn, ask) for t in card.turns for ask in t.reading.asks]
 
 
 # -- with a model: richer rewrites, validated ----------------------------------------------------

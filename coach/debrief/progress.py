@@ -9,7 +9,14 @@ from coach.scoring.behaviours import recorded_labels
 from coach.scoring.scorecard import build_scorecard
 from coach.store import sessions
 
-TRACKED = ("reflection_ratio", "open_question_share", "corrections", "talk_balance")
+TRACKED = (
+    "reflection_ratio",
+    "open_question_share",
+    "corrections",
+    "talk_balance",
+    "concrete_asks",
+    "premature_pitches",
+)
 
 
 def progress_rows(settings: Settings) -> list[dict[str, Any]]:

@@ -134,7 +134,7 @@ def test_asking_straight_for_guarded_facts_without_trust_gets_nothing(pid, diffi
         trust_before = e.rules.trust_start + 0.05 * e.rules.gain  # the warm-up's one open question
         new = [persona.fact(i) for i in sorted(set(d.state["revealed"]) - before)]
         assert "financials-1" not in {f.id for f in new}, (text, d.move)  # the numbers stay shut
-        assert all(e._gate(f) <= trust_before + 1e-9 for f in new), (text, [f.id for f in new])
+        assert all(e.gate(f) <= trust_before + 1e-9 for f in new), (text, [f.id for f in new])
         assert not _leaks(d.line, _secret_texts(persona, set(d.state["revealed"])), text)
 
 

@@ -332,7 +332,7 @@ class Engine:
             turn.reasons.append("a closed question that points at nothing in particular gets a short answer")
             return self._interrogation(turn)
         grudge = s.grudge > 0
-        ready = [f for f in candidates if self._gate(f) <= s.trust + 1e-9 and not (grudge and f.trust > 0)]
+        ready = [f for f in candidates if self.gate(f) <= s.trust + 1e-9 and not (grudge and f.trust > 0)]
         if not ready:
             fact = candidates[0]
             turn.move = Move.GUARDED
@@ -340,14 +340,14 @@ class Engine:
             turn.line = _fill(
                 self._pick(f"guarded:{fact.id}" if fact.guarded else "guarded", lines), topic=fact.topic
             )
-            if grudge and fact.trust > 0 and self._gate(fact) <= s.trust:
+            if grudge and fact.trust > 0 and self.gate(fact) <= s.trust:
                 turn.reasons.append(
                     f"{self.first_name} is still stung by the last turn and keeps {fact.topic} back"
                 )
             else:
                 turn.reasons.append(
                     f"asked about {fact.topic} before trust was high enough "
-                    f"({s.trust:.2f}, needs {self._gate(fact):.2f}); build trust first"
+                    f"({s.trust:.2f}, needs {self.gate(fact):.2f}); build trust first"
                 )
             return
         fact = ready[0]
@@ -391,7 +391,7 @@ class Engine:
         if s.trust + 1e-9 < self.rules.volunteer_at or s.grudge:
             return
         nxt = next(
-            (f for f in self.persona.facts if f.id not in s.revealed and self._gate(f) <= s.trust), None
+            (f for f in self.persona.facts if f.id not in s.revealed and self.gate(f) <= s.trust), None
         )
         if nxt is None:
             return
@@ -526,7 +526,8 @@ class Engine:
         s.patience = float(r.patience)
 
     # -- bookkeeping -------------------------------------------------------------------------
-    def _gate(self, fact: Fact) -> float:
+    def gate(self, fact: Fact) -> float:
+        """The trust this fact needs before they share it, at this difficulty."""
         if fact.trust <= 0:
             return 0.0
         return min(1.0, max(0.0, fact.trust + self.rules.gate_offset))

@@ -1,0 +1,1 @@
+"""After a rehearsal: the debrief (feedback with citations), its exports, and progress over time."""

@@ -1,0 +1,1 @@
+"""The playbook: corpus and user documents ingested, indexed (chromadb + BM25), retrieved and cited."""

@@ -1,0 +1,1 @@
+"""Kept sessions: the store seam."""

@@ -1,1 +1,1 @@
-"""Draft review: a message read sentence by sentence with the same scorer, scored, with the likely reaction and suggestions."""
+"""Draft review: a message read sentence by sentence, scored against the playbook, with the likely reaction and suggestions."""

@@ -101,16 +101,22 @@ class MiniLMEncoder:
         """Layer 3 of 6, mean-pooled, unit length: the behaviour classifier's view of a line (module docstring)."""
         return self._map(texts, lambda ids: _pooled(self._run_lower(ids)[0]))
 
-    def _map(self, texts: Sequence[str], one: Callable[[list[int]], np.ndarray]) -> np.ndarray:
+    def encode_both(self, texts: Sequence[str]) -> np.ndarray:
+        """Both views of each text at the cost of one pass: (n, 2 * DIM), the sentence vector then layer 3."""
+        return self._map(texts, self._both, width=2 * DIM)
+
+    def _map(
+        self, texts: Sequence[str], one: Callable[[list[int]], np.ndarray], width: int = DIM
+    ) -> np.ndarray:
         if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, width), dtype=np.float32)
         texts = [t or " " for t in texts]
         # A text's vector depends on that text alone, so a repeated line ("Okay.", "Thanks.") is encoded once.
         unique = list(dict.fromkeys(texts))
         if len(unique) < len(texts):
             at = {t: i for i, t in enumerate(unique)}
-            return self._map(unique, one)[[at[t] for t in texts]]
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+            return self._map(unique, one, width)[[at[t] for t in texts]]
+        out = np.zeros((len(texts), width), dtype=np.float32)
         ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
 
         def work(first: int) -> None:  # every workers-th text from `first`: no per-text scheduling
@@ -131,6 +137,9 @@ class MiniLMEncoder:
         return hidden, feed
 
     def _sentence(self, ids: list[int]) -> np.ndarray:
+        return self._both(ids)[:DIM]
+
+    def _both(self, ids: list[int]) -> np.ndarray:
         hidden, feed = self._run_lower(ids)
         (last,) = self._upper.run(
             None,
@@ -140,7 +149,7 @@ class MiniLMEncoder:
                 "token_type_ids": feed["token_type_ids"],
             },
         )
-        return _pooled(last)
+        return np.concatenate([_pooled(last), _pooled(hidden)])
 
 
 def _pooled(hidden: np.ndarray) -> np.ndarray:

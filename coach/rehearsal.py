@@ -106,8 +106,9 @@ class Rehearsal:
             raise InputError("This rehearsal has ended. Start a new one, or branch from one of its turns.")
         index = len(self.transcript.turns)
         before = self.engine.snapshot()
-        labelled = classify(line, self.transcript.context_before(index))
-        perceived = self.engine.read(line, labelled)
+        context = self.transcript.context_before(index)
+        labelled = classify(line, context)
+        perceived = self.engine.read(line, labelled, context)
         decision = self.engine.step(perceived)
         history = list(self.transcript.turns) + [Turn("leader", line)]
         passages = self._passages(line) if self.backend is not None else None
@@ -144,7 +145,11 @@ class Rehearsal:
             Turn(
                 "counterpart",
                 reply,
-                meta={"move": decision.move, "facts": [f.id for f in decision.facts_now]},
+                meta={
+                    "move": decision.move,
+                    "facts": [f.id for f in decision.facts_now],
+                    "topic": decision.topic,
+                },
             )
         )
         self.last_step = Step(

@@ -73,6 +73,11 @@ class Move(StrEnum):
     LISTEN = "listen"
     CLOSING = "closing"
     STAY_IN_ROLE = "stay_in_role"
+    DEEPEN = "deepen"
+    SAID_ENOUGH = "said_enough"
+    GREETED = "greeted"
+    THANKED = "thanked"
+    AHEAD_OF_ME = "ahead_of_me"
 
 
 class Act(StrEnum):
@@ -85,6 +90,8 @@ class Act(StrEnum):
     ASK = "ask"
     PITCH = "pitch"
     SMALL_TALK = "small_talk"
+    GREETING = "greeting"
+    THANKS = "thanks"
     OPEN_QUESTION = "open_question"
     CLOSED_QUESTION = "closed_question"
     ACKNOWLEDGE = "acknowledge"

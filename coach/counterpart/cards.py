@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 import yaml
@@ -64,9 +64,21 @@ OPTIONAL_REACTIONS = (
     "move_on",
     "reflect_vague",
     "volunteer",
+    "said_enough",
+    "greeting",
+    "thanks",
+    "ahead_of_me",
+    "partial_guarded",
 )
 # Placeholders a reaction line may use.
-REACTION_PLACEHOLDERS = {"partial_summary": {"missing"}, "guarded": {"topic"}, "repeat": {"topic"}}
+REACTION_PLACEHOLDERS = {
+    "partial_summary": {"missing"},
+    "guarded": {"topic"},
+    "repeat": {"topic"},
+    "said_enough": {"topic"},
+}
+# What a follow-up can ask for more of; a fact's depth lines are grouped by these.
+DEPTH_KINDS = ("why", "cost", "example", "feeling", "more")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -113,6 +125,29 @@ class Fact(BaseModel):
     paraphrase: str = Field(description="how a listening leader might say it back")
     misreadings: list[str] = Field(default_factory=list, description="phrases that show a wrong reading")
     correction: str = Field(description="how they correct a wrong reading, in their voice")
+    depth: dict[Literal["why", "cost", "example", "feeling", "more"], Lines] = Field(
+        default_factory=dict,
+        description="more of the same fact, drawn out by follow-ups: why, cost, example, feeling, more",
+    )
+
+    @field_validator("depth", mode="before")
+    @classmethod
+    def _depth(cls, v: Any) -> Any:
+        if v in (None, {}):
+            return {}
+        if not isinstance(v, dict):
+            raise ValueError(f"give a mapping of {', '.join(DEPTH_KINDS)} to lists of lines")
+        return {k: _clean_lines(lines, f"depth.{k}") for k, lines in v.items()}
+
+    def depth_lines(self) -> list[tuple[str, str]]:
+        """(kind, line) in the order a follow-up draws them out: each kind's first line, then the rest."""
+        rounds = max((len(v) for v in self.depth.values()), default=0)
+        return [
+            (kind, self.depth[kind][i])
+            for i in range(rounds)
+            for kind in DEPTH_KINDS
+            if kind in self.depth and i < len(self.depth[kind])
+        ]
 
     @field_validator("id")
     @classmethod
@@ -191,6 +226,11 @@ class Reactions(BaseModel):
     move_on: Lines = Field(default_factory=list)
     reflect_vague: Lines = Field(default_factory=list)
     volunteer: Lines = Field(default_factory=list)
+    said_enough: Lines = Field(default_factory=list)
+    greeting: Lines = Field(default_factory=list)
+    thanks: Lines = Field(default_factory=list)
+    ahead_of_me: Lines = Field(default_factory=list)
+    partial_guarded: Lines = Field(default_factory=list)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -286,7 +326,7 @@ class Persona(BaseModel):
         return self
 
     def _check_leaks(self) -> None:
-        """A number from a hidden fact must not appear in lines said before any fact is revealed."""
+        """A number from a hidden fact must not appear in a line that can be said before that fact is revealed."""
 
         def core(num: str) -> str:
             return num.strip("$£€%kKmMxX").rstrip(".,").replace("bn", "")
@@ -309,10 +349,12 @@ class Persona(BaseModel):
             (f"facts.{f.id}.guarded[{i}]", line) for f in self.facts for i, line in enumerate(f.guarded)
         ]
         spoken += [(f"facts.{f.id}.topic", f.topic) for f in self.facts]
+        # depth lines are said once their fact is out: its own numbers are fine there, no other fact's
+        spoken += [(f"facts.{f.id}.depth.{kind}", line) for f in self.facts for kind, line in f.depth_lines()]
         for where, line in spoken:
             for num in _NUMBERISH.findall(line):
                 owner = secret.get(core(num))
-                if owner and not where.startswith(f"facts.{owner}.topic"):
+                if owner and not where.startswith((f"facts.{owner}.topic", f"facts.{owner}.depth.")):
                     raise ValueError(
                         f"{where}: {num!r} belongs to hidden fact {owner}; this line can be said before that "
                         "fact is revealed, so keep its numbers out"
@@ -355,7 +397,7 @@ class Persona(BaseModel):
         data = self.model_dump(mode="json", exclude={"source"})
         data["reactions"] = {k: v for k, v in data["reactions"].items() if v}
         for fact in data["facts"]:
-            for key in ("guarded", "cues", "misreadings"):
+            for key in ("guarded", "cues", "misreadings", "depth"):
                 if not fact.get(key):
                     fact.pop(key, None)
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)

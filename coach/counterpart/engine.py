@@ -24,7 +24,7 @@ No I/O happens here (the card's fallback lines are read once by coach.counterpar
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
@@ -72,6 +72,7 @@ GAIN = {
     "humility": 0.04,
     "thats_right": 0.10,
     "ask_after": 0.02,
+    "depth": 0.02,
 }
 COST = {
     "correction": 0.15,
@@ -105,6 +106,7 @@ class Decision:
     trust_delta: float
     reasons: list[str] = field(default_factory=list)
     perceived: LeaderMove | None = None  # what the engine read the leader as doing (None for the opening)
+    topic: str | None = None  # the dimension the reply is about, when it is about one
 
 
 class Engine:
@@ -130,13 +132,18 @@ class Engine:
             Move.OPEN, self._pick("opening", self.persona.lines("opening")), [], self.public_state(), 0.0, []
         )
 
-    def read(self, text: str, labelled: Labelled) -> LeaderMove:
-        """Perception of one line against what this counterpart has told so far (see coach.counterpart.perceive)."""
-        return perceive(text, labelled, self.persona, self.told())
+    def read(self, text: str, labelled: Labelled, context: str = "") -> LeaderMove:
+        """Perception of one line against what this counterpart has told so far and the topic in play
+        (see coach.counterpart.perceive); ``context`` is the counterpart's last line."""
+        return perceive(text, labelled, self.persona, self.told(), context, self.in_play())
 
-    def respond(self, text: str, labelled: Labelled) -> Decision:
-        """Perceive one line, then decide: ``step(read(text, labelled))``."""
-        return self.step(self.read(text, labelled))
+    def respond(self, text: str, labelled: Labelled, context: str = "") -> Decision:
+        """Perceive one line, then decide: ``step(read(text, labelled, context))``."""
+        return self.step(self.read(text, labelled, context))
+
+    def in_play(self) -> Fact | None:
+        """The fact the conversation is on: the last one told or followed up."""
+        return self.persona.fact(self.state.topic) if self.state.topic else None
 
     def told(self) -> list[Fact]:
         """The facts revealed so far, in the order they were told (what perception checks a say-back against)."""
@@ -167,6 +174,7 @@ class Engine:
             round(s.trust - before, 4),
             turn.reasons,
             move,
+            turn.topic,
         )
 
     def public_state(self) -> dict[str, Any]:
@@ -222,6 +230,10 @@ class Engine:
             return self._pitch(turn)
         if act is Act.SMALL_TALK:
             return self._small_talk(turn)
+        if act is Act.GREETING:
+            return self._greeting(turn)
+        if act is Act.THANKS:
+            return self._thanks(turn)
         if act in (Act.OPEN_QUESTION, Act.CLOSED_QUESTION):
             return self._question(turn, act is Act.OPEN_QUESTION)
         if act is Act.ACKNOWLEDGE:
@@ -284,6 +296,17 @@ class Engine:
             turn.move, turn.line = Move.MOVE_ON, self._pick("move_on", self.persona.lines("move_on"))
             self._spend_patience(turn, "small_talk", "more small talk than they have time for")
 
+    def _greeting(self, turn: _Turn) -> None:
+        s = self.state
+        s.small_talk += 1
+        turn.move, turn.line = Move.GREETED, self._pick("greeting", self.persona.lines("greeting"))
+        if s.small_talk <= SMALL_TALK_FREE:
+            self._gain(turn, "small_talk", "a friendly greeting")
+
+    def _thanks(self, turn: _Turn) -> None:
+        """Thanks are taken as thanks: no answer to a question nobody asked, nothing lost or given away."""
+        turn.move, turn.line = Move.THANKED, self._pick("thanks", self.persona.lines("thanks"))
+
     def _acknowledged(self, turn: _Turn) -> None:
         """'I see', 'makes sense': the leader is listening; they carry on, nothing gained or lost."""
         turn.move, turn.line = Move.LISTEN, self._pick("inform", self.persona.lines("inform"))
@@ -299,6 +322,8 @@ class Engine:
     def _question(self, turn: _Turn, open_q: bool) -> None:
         s = self.state
         s.closed_streak = 0 if open_q else s.closed_streak + 1
+        if turn.leader.about == "followup" and self.in_play() is not None:
+            return self._follow_up(turn, self.in_play(), open_q)
         areas = list(turn.leader.areas)
         # the first area the question touches that still has something untold; else the best one
         area = next(
@@ -309,6 +334,7 @@ class Engine:
             ),
             areas[0] if areas else None,
         )
+        turn.topic = area
         if area is None and open_q and not turn.leader.general:
             turn.move, turn.line = Move.DEFLECT, self._pick("deflect", self.persona.lines("deflect"))
             turn.reasons.append(
@@ -335,6 +361,7 @@ class Engine:
         ready = [f for f in candidates if self.gate(f) <= s.trust + 1e-9 and not (grudge and f.trust > 0)]
         if not ready:
             fact = candidates[0]
+            turn.topic = fact.dimension
             turn.move = Move.GUARDED
             lines = fact.guarded or self.persona.lines("guarded")
             turn.line = _fill(
@@ -362,6 +389,40 @@ class Engine:
             return self._interrogation(turn)
         self._reveal(turn, fact, open_q, broad=area is None)
 
+    def _follow_up(self, turn: _Turn, fact: Fact, open_q: bool) -> None:
+        """A follow-up on the fact in play draws more of it (its depth lines, what was asked for first);
+        when all is said, they say so in their own words. A fact not yet told stays behind its gate."""
+        s = self.state
+        turn.topic = fact.dimension
+        if fact.id not in s.revealed:
+            turn.leader = replace(turn.leader, about=fact.dimension, areas=(fact.dimension,))
+            return self._question(turn, open_q)
+        if not open_q and self.rules.closed_reveals == "none":
+            turn.move, turn.line = (
+                Move.SHORT_ANSWER,
+                self._pick("closed_question", self.persona.lines("closed_question")),
+            )
+            turn.reasons.append(f"a yes/no follow-up on {fact.topic} got a short answer; ask why or how")
+            return self._interrogation(turn)
+        lines = fact.depth_lines()
+        used = s.deepened.setdefault(fact.id, [])
+        fresh = [i for i in range(len(lines)) if i not in used]
+        fresh.sort(key=lambda i: lines[i][0] != turn.leader.depth)  # what was asked for, first
+        if not lines:  # a card without depth: they say it again, in other words
+            return self._repeat(turn, fact.dimension, open_q)
+        if not fresh:
+            turn.move = Move.SAID_ENOUGH
+            turn.line = _fill(self._pick("said_enough", self.persona.lines("said_enough")), topic=fact.topic)
+            turn.reasons.append(
+                f"{self.first_name} has said all there is on {fact.topic}; ask about something else"
+            )
+            return
+        used.append(fresh[0])
+        turn.move, turn.line, turn.facts = Move.DEEPEN, lines[fresh[0]][1], []
+        s.topic = fact.id
+        if open_q:
+            self._gain(turn, "depth", f"a follow-up drew out more of {fact.topic}")
+
     def _closed_reveals(self, fact: Fact) -> bool:
         mode = self.rules.closed_reveals
         return mode == "any" or (mode == "free" and fact.trust == 0)
@@ -376,6 +437,7 @@ class Engine:
             line = self._pick("open_question", self.persona.lines("open_question")) + " " + line
         turn.move, turn.line, turn.facts = Move.REVEAL, line, [fact]
         s.revealed.append(fact.id)
+        s.topic, turn.topic = fact.id, fact.dimension
         if open_q:
             self._gain(turn, "open_reveal", f"an open question drew out {fact.topic}")
             if broad:  # asked about their world as a whole: an easy counterpart at ease says more
@@ -411,6 +473,7 @@ class Engine:
             turn.reasons.append(f"{self.first_name} has nothing to say about {about}")
             return
         fact = pool[s.turn % len(pool)]
+        s.topic, turn.topic = fact.id, fact.dimension
         unused = [i for i in range(len(fact.reveal)) if i not in s.used.get(f"reveal:{fact.id}", [])]
         if unused:
             line = self._pick(f"reveal:{fact.id}", fact.reveal)
@@ -459,6 +522,14 @@ class Engine:
             return
 
         if leader.act is not Act.SUMMARY:
+            if not covered and leader.ahead:
+                fact = self.persona.fact(leader.ahead[0])
+                turn.move = Move.AHEAD_OF_ME
+                turn.line = self._pick("ahead_of_me", self.persona.lines("ahead_of_me"))
+                turn.reasons.append(
+                    f"described {fact.topic} before {self.first_name} had told you: ask, and let them say it"
+                )
+                return
             if not covered:
                 turn.move, turn.line = (
                     Move.REFLECT_VAGUE,
@@ -467,6 +538,7 @@ class Engine:
                 turn.reasons.append("the reflection did not match anything they have told you yet")
                 return
             fact = covered[0]
+            s.topic, turn.topic = fact.id, fact.dimension
             turn.move, turn.line = Move.AFFIRM, self._pick("reflection", self.persona.lines("reflection"))
             if newly:
                 self._gain(turn, "reflection", f"reflected {fact.topic} back accurately")
@@ -483,13 +555,18 @@ class Engine:
             turn.move, turn.line = Move.AFFIRM, self._pick("reflection", self.persona.lines("reflection"))
             return
         if missing:
-            first = next((c for c in missing if c in s.revealed), missing[0])
-            fact = self.persona.fact(first)
-            label = fact.topic if first in s.revealed else dimension(fact.dimension).in_their_voice
+            # name what is missing only where they would talk about it: a told fact, or one they would tell
+            nameable = [c for c in missing if c in s.revealed or self.gate(self.persona.fact(c)) <= s.trust]
             turn.move = Move.PARTIAL_SUMMARY
-            turn.line = _fill(
-                self._pick("partial_summary", self.persona.lines("partial_summary")), missing=label
-            )
+            if nameable:
+                first = next((c for c in nameable if c in s.revealed), nameable[0])
+                fact = self.persona.fact(first)
+                label = fact.topic if first in s.revealed else dimension(fact.dimension).in_their_voice
+                turn.line = _fill(
+                    self._pick("partial_summary", self.persona.lines("partial_summary")), missing=label
+                )
+            else:
+                turn.line = self._pick("partial_guarded", self.persona.lines("partial_guarded"))
             unasked = [c for c in missing if c not in s.revealed]
             turn.reasons.append(
                 f"the summary left out {len(missing)} of {len(core)} core facts"
@@ -599,3 +676,4 @@ class _Turn:
     line: str = ""
     facts: list[Fact] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    topic: str | None = None  # the dimension the reply is about

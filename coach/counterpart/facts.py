@@ -13,9 +13,11 @@ dimensions' ``area_words`` and the ``general_words`` come from the vocabulary (c
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from coach.text import Text, as_text, count, has
+from coach.cues import cue
+from coach.text import STOPWORDS, Text, as_text, count, has, tokens
 from coach.vocab import vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover - the card types, for annotations only
@@ -34,12 +36,37 @@ def coverage(fact: Fact, text: str | Text) -> float:
 
 
 def misread(fact: Fact, text: str | Text) -> str | None:
-    """The first misreading phrase of the fact that the words contain, if any."""
-    t = as_text(text)
+    """The first misreading phrase of the fact that the words assert, if any.
+
+    A phrase the leader denies ("it's not the trucks"), or only mentions on the way ("leaving the trucks
+    aside"), is not a misreading: it is read clause by clause, and a negator shortly before the phrase in
+    its clause, or a passing-mention marker in the clause, takes it out."""
+    raw = text.raw if isinstance(text, Text) else text
+    clauses = [c for c in _CLAUSE.split(raw) if c and c.strip()]
     for phrase in fact.misreadings:
-        if has(t, phrase):
-            return phrase
+        for clause in clauses:
+            if has(Text.of(clause), phrase) and asserted(clause, phrase):
+                return phrase
     return None
+
+
+_CLAUSE = re.compile(r"[,;:.!?()\u2014\u2013]+|\s-\s|\bbut\b|\bthough\b|\bwhereas\b", re.I)
+NEGATION_WINDOW = 6  # words before a phrase in which a negator denies it
+
+
+def asserted(clause: str, phrase: str) -> bool:
+    """Whether ``clause`` says ``phrase`` rather than denying it or mentioning it in passing."""
+    low = clause.lower()
+    if cue("passing").search(low):
+        return False
+    stems = tokens(phrase.rstrip("*"))
+    key = next((s for s in stems if s not in STOPWORDS), stems[0] if stems else "")
+    words = low.split()
+    starts = [i for i, w in enumerate(words) if key and any(s.startswith(key) for s in tokens(w))]
+    if not starts:
+        return True
+    before = " ".join(words[max(0, starts[0] - NEGATION_WINDOW) : starts[0]])
+    return not cue("negator").search(before)
 
 
 def touches(fact: Fact, text: str | Text) -> bool:

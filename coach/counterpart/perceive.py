@@ -1,10 +1,12 @@
 """Perception: what did the leader do with this line? One typed reading, before any decision.
 
-``perceive`` reads a leader line in context (the classifier's label, the facts the counterpart has told so
-far, the card) into a :class:`LeaderMove`: the act (a question, a reflection, a summary, an ask, a pitch,
-a correction, small talk, an attempt to break the role...), the asks and pitch it contains, the parts of
-their world it points at, and, for a say-back, which told facts it describes accurately and which it
-misreads. The engine (coach.counterpart.engine) decides only from this reading; the scorecard and the
+``perceive`` reads a leader line in context (the classifier's label, the counterpart's last line, the
+topic in play, the facts told so far, the card) into a :class:`LeaderMove`: the act (a question, a
+reflection, a summary, an ask, a pitch, a correction, a greeting, thanks, small talk, an attempt to break
+the role...), the asks and pitch it contains, what it is about (a dimension of their world, a follow-up on
+the topic in play, their world in general, or nothing of theirs: coach.counterpart.topics, read by
+meaning), and, for a say-back, which told facts it describes accurately, which it misreads (a denied or
+passing mention is not a misreading) and which untold ones it already knows. The engine (coach.counterpart.engine) decides only from this reading; the scorecard and the
 debrief read the same reading from each stored turn, so no surface can count an ask the others missed.
 
 Perception holds no state of its own: the same line, label and told facts always read the same.
@@ -17,15 +19,20 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
-from coach.counterpart.facts import covers, is_general, misread, ranked_areas, touches
+from coach.counterpart.facts import covers, misread, touches
+from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue
 from coach.scoring.behaviours import Labelled
-from coach.text import Text, sentences
+from coach.text import STOPWORDS, Text, sentences, words
 from coach.vocab import Act
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
 SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short carries no content
+FOLLOWUP_SHARE = 0.5  # with a topic in play, "follow-up" wins unless another reading is twice as likely
+ECHO_SHARE = 0.2  # ... and when the line picks up words they just said, unless five times as likely
+SHORT_PROMPT_WORDS = 8  # "tell me more", "go on": a follow-up said as a statement
+DEPTH_KINDS = ("why", "cost", "example", "feeling")
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,14 @@ class LeaderMove:
     pitch: bool = False  # it sells a solution or tells them what to do
     leader_centric: bool = False  # it is about the leader or their team
     humble: bool = False  # it admits what the leader does not know and asks to learn
-    areas: tuple[str, ...] = ()  # the dimensions it points at, strongest first
+    about: str = ""  # a dimension, "followup", "general" or "off_world" (coach.counterpart.topics)
+    areas: tuple[str, ...] = ()  # the dimensions it asks about, strongest first (when about a dimension)
     general: bool = False  # an open invitation about their world as a whole
+    depth: str = "more"  # what a follow-up asks for more of: why, cost, example, feeling or more
     covered: tuple[str, ...] = ()  # told facts it describes back accurately
     misread: tuple[tuple[str, str], ...] = ()  # (fact id, the misreading phrase)
     touched: tuple[str, ...] = ()  # told facts whose area it is about
+    ahead: tuple[str, ...] = ()  # untold facts it already describes
 
     @property
     def is_correction(self) -> bool:
@@ -62,7 +72,7 @@ class LeaderMove:
         out["act"] = self.act.value
         out["asks"] = list(self.asks)
         out["misread"] = [list(m) for m in self.misread]
-        for key in ("areas", "covered", "touched"):
+        for key in ("areas", "covered", "touched", "ahead"):
             out[key] = list(out[key])
         return out
 
@@ -80,16 +90,27 @@ class LeaderMove:
             pitch=bool(data.get("pitch", False)),
             leader_centric=bool(data.get("leader_centric", False)),
             humble=bool(data.get("humble", False)),
+            about=str(data.get("about", "")),
             areas=tuple(str(a) for a in data.get("areas", ())),
             general=bool(data.get("general", False)),
+            depth=str(data.get("depth", "more")),
             covered=tuple(str(a) for a in data.get("covered", ())),
             misread=tuple((str(f), str(p)) for f, p in data.get("misread", ())),
             touched=tuple(str(a) for a in data.get("touched", ())),
+            ahead=tuple(str(a) for a in data.get("ahead", ())),
         )
 
 
-def perceive(text: str, labelled: Labelled, persona: Persona, told: Sequence[Fact]) -> LeaderMove:
-    """Read one leader line: ``labelled`` is the classifier's view, ``told`` the facts revealed so far."""
+def perceive(
+    text: str,
+    labelled: Labelled,
+    persona: Persona,
+    told: Sequence[Fact],
+    context: str = "",
+    in_play: Fact | None = None,
+) -> LeaderMove:
+    """Read one leader line. ``labelled`` is the classifier's view, ``told`` the facts revealed so far,
+    ``context`` the counterpart's last line and ``in_play`` the fact the conversation is on."""
     t = Text.of(text or "")
     raw = t.raw.strip()
     label = labelled.label
@@ -107,10 +128,15 @@ def perceive(text: str, labelled: Labelled, persona: Persona, told: Sequence[Fac
     covered = [f for f in told if covers(f, t) and all(f is not m for m, _ in misreads)]
     accurate = any(covers(f, t) and not misread(f, t) for f in told)
     touched = [f for f in told if touches(f, t)]
-    areas = ranked_areas(persona, t)
-    general = is_general(t)
+    told_ids = {f.id for f in told}
+    ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]
+    where = route(raw, persona)
+    about = _about(where, raw, context, in_play)
     asks = tuple(find_asks(raw))
     pitch = bool(cue("pitch").search(raw))
+    words_n = len(raw.split())
+    if about == FOLLOWUP and not question and words_n <= SHORT_PROMPT_WORDS and label in ("other", "inform"):
+        question = open_q = True  # "tell me more", "go on then": a follow-up said as a statement
 
     def reading(act: Act) -> LeaderMove:
         return LeaderMove(
@@ -124,11 +150,14 @@ def perceive(text: str, labelled: Labelled, persona: Persona, told: Sequence[Fac
             pitch=pitch,
             leader_centric=leader_centric,
             humble=open_q and bool(cue("humility").search(raw)),
-            areas=tuple(areas),
-            general=general,
+            about=about,
+            areas=where.dimensions if about not in (FOLLOWUP, GENERAL, OFF_WORLD) else (),
+            general=about == GENERAL,
+            depth=next((k for k in DEPTH_KINDS if cue(f"depth_{k}").search(raw)), "more"),
             covered=tuple(f.id for f in covered),
             misread=tuple((f.id, p) for f, p in misreads),
             touched=tuple(f.id for f in touched),
+            ahead=tuple(f.id for f in ahead),
         )
 
     if cue("role_break").search(raw):
@@ -136,24 +165,50 @@ def perceive(text: str, labelled: Labelled, persona: Persona, told: Sequence[Fac
     if _is_correction(raw, label, open_q, accurate):
         return reading(Act.CORRECTION)
     if _is_reflection(raw, label, bool(touched), asks_open=open_stem and raw.endswith("?")):
-        is_summary = bool(cue("summary").search(raw)) or len(covered) + len(misreads) >= SUMMARY_FACTS
-        return reading(Act.SUMMARY if is_summary else Act.REFLECTION)
+        n = len(covered) + len(misreads)
+        summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
+        return reading(Act.SUMMARY if summary else Act.REFLECTION)
     if asks and not (open_q and not leader_centric):
         return reading(Act.ASK)
     if pitch and (not question or leader_centric):
         return reading(Act.PITCH)
-    chat = bool(cue("small_talk").search(raw)) and (
-        not cue("acknowledge").search(raw) or bool(cue("thanks_for").search(raw))
-    )
-    if chat and not areas and not general:
+    if cue("thanks").search(raw) and not question:
+        return reading(Act.THANKS)
+    if about == OFF_WORLD and cue("greeting").search(raw):
+        return reading(Act.GREETING)
+    if about == OFF_WORLD and cue("small_talk").search(raw):
         return reading(Act.SMALL_TALK)
     if question:
         return reading(Act.OPEN_QUESTION if open_q else Act.CLOSED_QUESTION)
-    if chat:
+    if cue("small_talk").search(raw) and not cue("acknowledge").search(raw):
         return reading(Act.SMALL_TALK)
     if label == "other" or (cue("acknowledge").search(raw) and len(t.stems) <= SHORT_ACK_STEMS):
         return reading(Act.ACKNOWLEDGE)
     return reading(Act.INFORM)
+
+
+def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
+    """The router's reading, in context: a follow-up needs a topic in play; one that picks up the words
+    the counterpart just used ("what happened on line 2?") stays with it unless clearly about another part."""
+    probs = where.probs
+    best = max(probs.values(), default=0.0)
+    if in_play is None:
+        return where.best_new_topic()
+    p_follow = probs.get(FOLLOWUP, 0.0)
+    if p_follow >= FOLLOWUP_SHARE * best:
+        return FOLLOWUP
+    if _echoes(raw, context) and p_follow >= ECHO_SHARE * best and where.about != OFF_WORLD:
+        return FOLLOWUP
+    return where.best_new_topic()
+
+
+def _echoes(raw: str, context: str) -> bool:
+    """The line reuses a content word (or a number) from what the counterpart just said."""
+    if not context:
+        return False
+    mine = {w for w in words(raw) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
+    theirs = {w for w in words(context) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
+    return bool(mine & theirs)
 
 
 def _is_correction(raw: str, label: str, open_q: bool, accurate: bool) -> bool:

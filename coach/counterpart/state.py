@@ -30,6 +30,8 @@ class CounterpartState:
     grudge: int = 0  # turns left in which sensitive facts stay shut after a correction or pitch
     last_move: str = ""
     humble: bool = False  # the humility bonus has been given
+    topic: str = ""  # the fact the conversation is on (what a follow-up follows up)
+    deepened: dict[str, list[int]] = field(default_factory=dict)  # depth lines said, per fact
     used: dict[str, list[int]] = field(default_factory=dict)  # authored lines used, per pool
 
     def to_dict(self) -> dict[str, Any]:

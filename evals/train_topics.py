@@ -1,0 +1,170 @@
+"""Train the topic router (coach/counterpart/topics.py) and write coach/assets/topics/.
+
+    python -m evals.train_topics            # train on the training writers, write the artifact
+    python -m evals.train_topics --cv       # first: leave-one-writer-out cross-validation, printed
+
+Trains on natural questions and their follow-ups written by writers who never saw the persona cards or the
+cue lists (evals/data/natural/questions_<writer>.csv, TRAIN_WRITERS only), plus the scripted questions of
+the vocabulary. Never on HELD_OUT_WRITERS, whose questions only measure (python -m evals.understanding).
+Model: the standardised features of coach.counterpart.topics.feature_rows -> one hidden ReLU layer ->
+softmax, Adam in numpy, one seed,
+so a re-run gives the same weights bit for bit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.counterpart.cards import Persona, list_personas
+from coach.counterpart.topics import ABOUT, ASSET_DIR, FOLLOWUP, feature_rows
+from coach.embeddings import MODEL_ID, local_encoder
+from coach.scoring.classifier import Network
+from coach.vocab import vocabulary
+
+NATURAL = Path(__file__).resolve().parent / "data" / "natural"
+TRAIN_WRITERS = ("q1", "q2", "q3", "q4")
+HELD_OUT_WRITERS = ("q5", "q6")  # measured by evals.understanding, never trained on
+HIDDEN, L2, EPOCHS, LR, SEED = 64, 1e-2, 400, 0.01, 0
+
+
+@dataclass(frozen=True)
+class Example:
+    writer: str
+    persona: str
+    text: str
+    about: str
+
+
+def read_questions(writers: tuple[str, ...]) -> list[Example]:
+    """Each row's question (about its dimension) and its follow-up (about the topic in play)."""
+    out = []
+    for w in writers:
+        with (NATURAL / f"questions_{w}.csv").open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                out.append(Example(w, row["persona"], row["question"].strip(), row["dimension"]))
+                if row["followup"].strip():
+                    out.append(Example(w, row["persona"], row["followup"].strip(), FOLLOWUP))
+    return out
+
+
+def scripted_examples() -> list[Example]:
+    return [
+        Example("vocab", "", q, d.value)
+        for d, words in vocabulary().dimensions.items()
+        for q in words.scripted_questions
+    ]
+
+
+def features(examples: list[Example], personas: dict[str, Persona]) -> np.ndarray:
+    vectors = local_encoder().encode_both([e.text for e in examples])
+    return feature_rows([e.text for e in examples], [personas.get(e.persona) for e in examples], vectors)
+
+
+def train(x: np.ndarray, y: np.ndarray, meta: dict | None = None) -> Network:
+    rng = np.random.default_rng(SEED)
+    mean = x.mean(axis=0).astype(np.float32)
+    scale = (x.std(axis=0) + 1e-6).astype(np.float32)
+    xs = (x - mean) / scale
+    n, d = xs.shape
+    k = len(ABOUT)
+    onehot = np.eye(k)[y]
+    params = [
+        rng.normal(0, 1 / np.sqrt(d), (d, HIDDEN)),
+        np.zeros(HIDDEN),
+        rng.normal(0, 1 / np.sqrt(HIDDEN), (HIDDEN, k)),
+        np.zeros(k),
+    ]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    for t in range(1, EPOCHS + 1):
+        h = np.maximum(xs @ params[0] + params[1], 0)
+        z = h @ params[2] + params[3]
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        dz = (p - onehot) / n
+        dh = dz @ params[2].T * (h > 0)
+        grads = [xs.T @ dh + L2 * params[0], dh.sum(0), h.T @ dz + L2 * params[2], dz.sum(0)]
+        for i, g in enumerate(grads):
+            m[i] = 0.9 * m[i] + 0.1 * g
+            v[i] = 0.999 * v[i] + 0.001 * g * g
+            params[i] -= LR * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+    return Network(
+        ABOUT,
+        mean,
+        scale,
+        (params[0].astype(np.float32), params[2].astype(np.float32)),
+        (params[1].astype(np.float32), params[3].astype(np.float32)),
+        meta or {},
+    )
+
+
+def first_and_followup(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """As the engine uses it: a first question takes the best reading other than "follow-up"; a follow-up
+    stays with the topic in play unless another reading is clearly stronger (see the engine)."""
+    p = net.proba(x)
+    fi = ABOUT.index(FOLLOWUP)
+    first = [i for i in range(len(y)) if y[i] != fi]
+    fups = [i for i in range(len(y)) if y[i] == fi]
+    q = p.copy()
+    q[:, fi] = 0
+    first_ok = float(np.mean([q[i].argmax() == y[i] for i in first])) if first else float("nan")
+    fup_ok = float(np.mean([p[i, fi] >= 0.5 * p[i].max() for i in fups])) if fups else float("nan")
+    return first_ok, fup_ok
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cv", action="store_true", help="leave-one-writer-out cross-validation first")
+    ap.add_argument("--out", type=Path, default=ASSET_DIR)
+    args = ap.parse_args()
+    t0 = time.time()
+    personas = {p.id: p for p in list_personas()}
+    examples = read_questions(TRAIN_WRITERS) + scripted_examples()
+    x = features(examples, personas)
+    y = np.array([ABOUT.index(e.about) for e in examples])
+    writers = np.array([e.writer for e in examples])
+    print(f"{len(examples)} examples from writers {', '.join(TRAIN_WRITERS)} + the scripted questions")
+    print("  " + ", ".join(f"{a} {n}" for a, n in sorted(Counter(e.about for e in examples).items())))
+    cv = {}
+    if args.cv:
+        for w in TRAIN_WRITERS:
+            held = writers == w
+            net = train(x[~held], y[~held])
+            first, fup = first_and_followup(net, x[held], y[held])
+            cv[w] = {"first_question": round(first, 3), "followup": round(fup, 3)}
+            print(f"  held out {w}: first question on topic {first:.3f}, follow-up stays {fup:.3f}")
+        print(
+            f"  mean: first {np.mean([c['first_question'] for c in cv.values()]):.3f}, "
+            f"follow-up {np.mean([c['followup'] for c in cv.values()]):.3f}"
+        )
+    net = train(
+        x,
+        y,
+        {
+            "trained_on": list(TRAIN_WRITERS) + ["vocab scripted questions"],
+            "held_out_writers": list(HELD_OUT_WRITERS),
+            "rows": len(examples),
+            "encoder": MODEL_ID,
+            "features": "sentence vector (384) + layer 3 (384) + hints (9 dimensions, general, length)",
+            "hidden": HIDDEN,
+            "l2": L2,
+            "epochs": EPOCHS,
+            "seed": SEED,
+            "cv_leave_one_writer_out": cv,
+            "command": "python -m evals.train_topics --cv",
+        },
+    )
+    net.save(args.out)
+    print(f"wrote {args.out} in {time.time() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

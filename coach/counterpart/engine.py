@@ -361,7 +361,7 @@ class Engine:
         ready = [f for f in candidates if self.gate(f) <= s.trust + 1e-9 and not (grudge and f.trust > 0)]
         if not ready:
             fact = candidates[0]
-            turn.topic = fact.dimension
+            s.topic, turn.topic = fact.id, fact.dimension  # what they asked about is in play, told or not
             turn.move = Move.GUARDED
             lines = fact.guarded or self.persona.lines("guarded")
             turn.line = _fill(

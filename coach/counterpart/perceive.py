@@ -20,6 +20,7 @@ from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
 from coach.counterpart.facts import covers, misread, touches
+from coach.counterpart.meaning import described
 from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue
@@ -30,8 +31,10 @@ from coach.vocab import Act
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
 SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short carries no content
 FOLLOWUP_SHARE = 0.5  # with a topic in play, "follow-up" wins unless another reading is twice as likely
-ECHO_SHARE = 0.2  # ... and when the line picks up words they just said, unless five times as likely
+ECHO_SHARE = 0.2  # ... and when the line picks up a word they just said, unless five times as likely
+STRONG_ECHO = 2  # a line that picks up this many of their words is about what they just said
 SHORT_PROMPT_WORDS = 8  # "tell me more", "go on": a follow-up said as a statement
+SURE = 0.6  # the router's probability above which a statement about their world is taken as a question
 DEPTH_KINDS = ("why", "cost", "example", "feeling")
 
 
@@ -126,6 +129,13 @@ def perceive(
     misreads = [(f, p) for f in told if (p := misread(f, t))]
     misreads.sort(key=lambda fp: (fp[0].id not in persona.core, list(told).index(fp[0])))
     covered = [f for f in told if covers(f, t) and all(f is not m for m, _ in misreads)]
+    if told and (label == "reflect" or cue("summary").search(raw) or cue("reflect_stem").search(raw)):
+        by_meaning = set(described(persona, told, raw))  # said back in their own words
+        covered += [
+            f
+            for f in told
+            if f.id in by_meaning and f not in covered and all(f is not m for m, _ in misreads)
+        ]
     accurate = any(covers(f, t) and not misread(f, t) for f in told)
     touched = [f for f in told if touches(f, t)]
     told_ids = {f.id for f in told}
@@ -135,8 +145,22 @@ def perceive(
     asks = tuple(find_asks(raw))
     pitch = bool(cue("pitch").search(raw))
     words_n = len(raw.split())
-    if about == FOLLOWUP and not question and words_n <= SHORT_PROMPT_WORDS and label in ("other", "inform"):
+    thanks = bool(cue("thanks").search(raw))
+    short_prompt = words_n <= SHORT_PROMPT_WORDS and label in ("other", "inform")
+    if (
+        about == FOLLOWUP
+        and not question
+        and short_prompt
+        and not thanks
+        and not cue("acknowledge").search(raw)
+    ):
         question = open_q = True  # "tell me more", "go on then": a follow-up said as a statement
+    says_back = bool(covered or misreads or ahead)
+    if not question and about != OFF_WORLD and not says_back and not asks and not pitch:
+        # "I'd love to hear who your members are", "I reckon a fintech or two is circling your younger
+        # members": a question said as a statement, about their world, that describes nothing they said
+        if cue("invitation").search(raw) or (_sure(where, about) and cue("second_person").search(raw)):
+            question = open_q = True
 
     def reading(act: Act) -> LeaderMove:
         return LeaderMove(
@@ -162,9 +186,10 @@ def perceive(
 
     if cue("role_break").search(raw):
         return reading(Act.ROLE_BREAK)
-    if _is_correction(raw, label, open_q, accurate):
+    if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context)):
         return reading(Act.CORRECTION)
-    if _is_reflection(raw, label, bool(touched), asks_open=open_stem and raw.endswith("?")):
+    guess = not touched and not says_back and _sure(where, about)  # about their world, nothing they said
+    if not guess and _is_reflection(raw, label, bool(touched), asks_open=open_stem and raw.endswith("?")):
         n = len(covered) + len(misreads)
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
         return reading(Act.SUMMARY if summary else Act.REFLECTION)
@@ -172,7 +197,7 @@ def perceive(
         return reading(Act.ASK)
     if pitch and (not question or leader_centric):
         return reading(Act.PITCH)
-    if cue("thanks").search(raw) and not question:
+    if thanks and not question:
         return reading(Act.THANKS)
     if about == OFF_WORLD and cue("greeting").search(raw):
         return reading(Act.GREETING)
@@ -197,29 +222,36 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
     p_follow = probs.get(FOLLOWUP, 0.0)
     if p_follow >= FOLLOWUP_SHARE * best:
         return FOLLOWUP
-    if _echoes(raw, context) and p_follow >= ECHO_SHARE * best and where.about != OFF_WORLD:
+    echo = _echoes(raw, context)
+    if where.about != OFF_WORLD and (echo >= STRONG_ECHO or (echo and p_follow >= ECHO_SHARE * best)):
         return FOLLOWUP
     return where.best_new_topic()
 
 
-def _echoes(raw: str, context: str) -> bool:
-    """The line reuses a content word (or a number) from what the counterpart just said."""
+def _sure(where: Route, about: str) -> bool:
+    """The router is confident the line is about their world (a dimension or their world in general)."""
+    return about not in (FOLLOWUP, OFF_WORLD) and where.probs.get(about, 0.0) >= SURE
+
+
+def _echoes(raw: str, context: str) -> int:
+    """How many content words (or numbers) of what the counterpart just said the line picks up."""
     if not context:
-        return False
+        return 0
     mine = {w for w in words(raw) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
     theirs = {w for w in words(context) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
-    return bool(mine & theirs)
+    return len(mine & theirs)
 
 
-def _is_correction(raw: str, label: str, open_q: bool, accurate: bool) -> bool:
-    """The classifier's label, weighed against the words: an accurate say-back is not a correction."""
+def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool) -> bool:
+    """The classifier's label, weighed against the words: an accurate say-back is not a correction, and
+    a line that touches nothing they have said has nothing to contradict (unless it says so outright)."""
     if cue("strong_correction").search(raw):
         return True
     weak = bool(cue("weak_correction").search(raw))
     if label == "correct":
-        if open_q and raw.endswith("?"):
+        if open_q and (raw.endswith("?") or cue("invitation").search(raw)):
             return False
-        return weak or not accurate
+        return weak or (not accurate and about_their_words)
     return weak and label in ("inform", "reflect", "other") and not accurate
 
 

@@ -76,14 +76,6 @@ BLAME = _rx(
     r"\bonce again\b",
     r"\bfor the (third|fourth|nth) time\b",
 )
-# Questions asked as statements: "I'd like to hear which systems your teams work around."
-INDIRECT_QUESTION = _rx(
-    r"^\s*(i'?d|i would) (love|like|welcome the chance) to (hear|understand|learn|know|find out)\b",
-    r"^\s*i'?m (curious|keen to (hear|understand|learn))\b",
-    r"^\s*i want to (hear|understand|learn)\b",
-    r"^\s*(tell|show) me\b",
-    r"^\s*i'?d (value|welcome) your (view|take|read)\b",
-)
 # Rapport and logistics the classifier may read as telling: "Looking forward to Friday."
 RAPPORT = _rx(
     r"^\s*(\w+,\s*)?(looking forward|look forward|hope (you'?re|you are|all is)|thanks|thank you|great to|"
@@ -240,7 +232,7 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
         return out("their_goals", "describes their goals or pressures")
     if lab.label == "correct" and not question:
         return out("correcting", "reads as arguing with their view")
-    if INDIRECT_QUESTION.search(text) and not pitch:
+    if cue("invitation").search(text) and not pitch:
         return out("question_open", "asks to hear their view")
     if question:
         if lab.label == "question_open" or _WH_OPEN.match(text) or POLITE_OPEN.search(text):

@@ -1,0 +1,334 @@
+"""Does the counterpart answer what was asked? Four evals on text written by people who never saw the cards.
+
+    python -m evals.understanding                 # all four parts, held-out writers only
+    python -m evals.understanding --part questions --writers q1,q2   # a part, other writers (say so if trained on)
+    python -m evals.understanding --json
+
+(a) questions: each natural question is the first line of a fresh rehearsal; its reply must be about the
+    part of their world asked (a guarded answer about it counts: she is answering about that part); its
+    follow-up ("why is that?") must stay on the same topic. General questions must draw something of their
+    world; off-world ones must draw nothing. Held-out writers: evals.train_topics.HELD_OUT_WRITERS.
+(b) reflections: say-backs of what she told (accurate, negating a wrong reading, passing mentions, hedged,
+    wrong, summaries), written by two writers from her words; counts corrections triggered where none is due.
+(c) conversations: whole natural rehearsals with the expected topic of every reply.
+(d) natural listener: for every persona and difficulty, a leader who speaks only in the writers' words
+    (held-out questions, follow-ups and accurate reflections, then those reflections as a summary) must
+    reach "that's right"; the scripted corrector and pitcher must not.
+The scorer's labels come from the shipped classifier, as in a rehearsal. Nothing here is trained on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coach.counterpart.cards import Persona, list_personas
+from coach.counterpart.engine import DIFFICULTIES, Decision, Engine
+from coach.counterpart.scripted import SCRIPTS
+from coach.scoring.behaviours import classify
+from coach.vocab import Dimension, Move
+from evals.train_topics import HELD_OUT_WRITERS, NATURAL, TRAIN_WRITERS
+
+DIMS = {d.value for d in Dimension}
+ABOUT_THEIR_WORLD = {Move.REVEAL, Move.GUARDED, Move.REPEAT, Move.DEEPEN, Move.SAID_ENOUGH, Move.SHORT_ANSWER}
+NOTHING_OF_THEIRS = {
+    Move.SMALLTALK,
+    Move.MOVE_ON,
+    Move.DEFLECT,
+    Move.GREETED,
+    Move.THANKED,
+    Move.SHORT_ANSWER,
+    Move.LISTEN,
+    Move.STAY_IN_ROLE,
+}
+CORRECTING = {Move.CORRECT_SUMMARY, Move.REACT_CORRECTION}
+REFLECTION_OK = {Move.AFFIRM, Move.AHEAD_OF_ME, Move.PARTIAL_SUMMARY, Move.THATS_RIGHT, Move.YOURE_RIGHT}
+ASK_OK = {Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE}
+
+
+@dataclass
+class Tally:
+    ok: int = 0
+    n: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, good: bool, what: str) -> None:
+        self.n += 1
+        self.ok += int(good)
+        if not good:
+            self.misses.append(what)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.n if self.n else float("nan")
+
+
+def _say(e: Engine, text: str, context: str) -> Decision:
+    return e.respond(text, classify(text, context), context)
+
+
+def _fresh(persona: Persona, difficulty: str = "normal") -> tuple[Engine, str]:
+    e = Engine(persona, difficulty, seed=0)
+    return e, e.opening().line
+
+
+def _read_questions(writers: list[str]) -> list[dict[str, str]]:
+    rows = []
+    for w in writers:
+        with (NATURAL / f"questions_{w}.csv").open(encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
+    return rows
+
+
+# -- (a) ------------------------------------------------------------------------------------------------
+def questions(personas: dict[str, Persona], writers: list[str]) -> dict[str, Any]:
+    first: dict[str, Tally] = defaultdict(Tally)
+    follow: dict[str, Tally] = defaultdict(Tally)
+    by_writer: dict[str, Tally] = defaultdict(Tally)
+    for row in _read_questions(writers):
+        want, text = row["dimension"], row["question"]
+        e, opening = _fresh(personas[row["persona"]])
+        d = _say(e, text, opening)
+        if want in DIMS:
+            good = d.topic == want and d.move in ABOUT_THEIR_WORLD
+        elif want == "general":
+            good = d.move in ABOUT_THEIR_WORLD and d.topic is not None
+        else:
+            good = not d.facts_now and d.move in NOTHING_OF_THEIRS
+        what = f"[{row['id']} {row['persona']}] want {want}, got {d.move}/{d.topic}: {text}"
+        first[want].add(good, what)
+        by_writer[row["writer"]].add(good, what)
+        if want in DIMS and good and row["followup"].strip():
+            fu = _say(e, row["followup"], d.line)
+            ok = fu.topic == want and fu.move in ABOUT_THEIR_WORLD
+            follow[want].add(ok, f"[{row['id']}] after {want}: got {fu.move}/{fu.topic}: {row['followup']}")
+    return _summarise("first question on the topic asked", first, "follow-up stays on the topic", follow) | {
+        "by_writer": {w: round(t.rate, 3) for w, t in sorted(by_writer.items())}
+    }
+
+
+# -- (b) ------------------------------------------------------------------------------------------------
+def reflections(personas: dict[str, Persona]) -> dict[str, Any]:
+    corrections: dict[str, Tally] = defaultdict(Tally)  # ok = no correction triggered
+    understood: dict[str, Tally] = defaultdict(Tally)  # ok = every accurate fact counted as understood
+    caught: Tally = Tally()  # wrong readings: ok = she corrected or did not accept it
+    by_writer: dict[str, Tally] = defaultdict(Tally)  # understood, per writer (r1 set SIMILAR; r2 did not)
+    for path in sorted(NATURAL.glob("reflections_*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                p = personas[row["persona"]]
+                ids = [
+                    i for col in ("accurate", "wrong", "mentioned") for i in row[col].split(";") if i.strip()
+                ]
+                e, _ = _fresh(p)
+                e.state.revealed = [f.id for f in p.facts if f.id in ids]  # she has told these
+                e.state.trust = 0.9
+                d = _say(e, row["utterance"], row["context"])
+                kind = row["kind"]
+                what = f"[{row['id']} {row['persona']} {kind}] {d.move}: {row['utterance'][:120]}"
+                if kind in ("wrong", "summary_wrong"):
+                    caught.add(d.move in CORRECTING or d.move == Move.REFLECT_VAGUE, what)
+                else:
+                    corrections[kind].add(d.move not in CORRECTING, what)
+                    acc = [i for i in row["accurate"].split(";") if i.strip()]
+                    if acc:
+                        got = all(i in d.state["understood"] for i in acc)
+                        understood[kind].add(got, what)
+                        by_writer[row["writer"]].add(got, what)
+    out = _summarise(
+        "no correction triggered", corrections, "accurate facts counted as understood", understood
+    )
+    out["wrong readings caught (corrected or not accepted)"] = {"rate": round(caught.rate, 3), "n": caught.n}
+    out["understood, by writer (r1 tuned the similarity threshold)"] = {
+        w: round(t.rate, 3) for w, t in sorted(by_writer.items())
+    }
+    out["misses"]["wrong readings accepted"] = caught.misses[:12]
+    return out
+
+
+# -- (c) ------------------------------------------------------------------------------------------------
+def conversations(personas: dict[str, Persona]) -> dict[str, Any]:
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    per_file: dict[str, Tally] = defaultdict(Tally)
+    for path in sorted(NATURAL.glob("conversations_*.yaml")):
+        for conv in yaml.safe_load(path.read_text(encoding="utf-8")):
+            e, last = _fresh(personas[conv["persona"]])
+            topic_before: str | None = None
+            for line in conv["lines"]:
+                want, text = line["expect"], line["say"]
+                d = _say(e, text, last)
+                if want in DIMS:
+                    good = d.topic == want and d.move in ABOUT_THEIR_WORLD
+                elif want == "followup":
+                    good = (
+                        topic_before is not None and d.topic == topic_before and d.move in ABOUT_THEIR_WORLD
+                    )
+                elif want == "general":
+                    good = d.move in ABOUT_THEIR_WORLD
+                elif want in ("reflection", "summary"):
+                    good = d.move in REFLECTION_OK
+                elif want == "greeting":
+                    good = d.move in (Move.GREETED, Move.SMALLTALK, Move.THANKED)
+                elif want == "thanks":
+                    good = d.move in (Move.THANKED, Move.GREETED)
+                elif want == "ask":
+                    good = d.move in ASK_OK
+                else:  # off_world
+                    good = not d.facts_now and d.move in NOTHING_OF_THEIRS
+                tallies[want].add(good, f"[{conv['id']}] want {want}, got {d.move}/{d.topic}: {text[:110]}")
+                per_file[path.stem.removeprefix("conversations_")].add(good, "")
+                if d.topic:
+                    topic_before = d.topic
+                last = d.line
+    return _summarise("reply fits the line", tallies, None, None) | {
+        "by_writer (c1, c2 misses were read while fixing; c3 was written after)": {
+            w: round(t.rate, 3) for w, t in sorted(per_file.items())
+        }
+    }
+
+
+# -- (d) ------------------------------------------------------------------------------------------------
+def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
+    """Only the writers' words: held-out questions and follow-ups, accurate reflections, then a summary."""
+    qs = _read_questions(list(HELD_OUT_WRITERS))
+    refl: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in sorted(NATURAL.glob("reflections_*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                acc = [i for i in row["accurate"].split(";") if i.strip()]
+                if (
+                    row["kind"] in ("accurate", "hedged", "negated_wrong")
+                    and len(acc) == 1
+                    and not row["wrong"]
+                ):
+                    refl[(row["persona"], acc[0])].append(row["utterance"])
+    results: dict[str, dict[str, Any]] = {}
+    for p in personas.values():
+        for diff in DIFFICULTIES:
+            e, last = _fresh(p, diff)
+            said: dict[str, str] = {}
+            turns, reached = 0, None
+            pool = [r for r in qs if r["persona"] == p.id] + [r for r in qs if r["persona"] != p.id]
+            for round_ in range(4):
+                for dim in dict.fromkeys(f.dimension for f in p.facts):
+                    if reached or e.state.closed:
+                        break
+                    untold = [f for f in p.facts if f.dimension == dim and f.id not in e.state.revealed]
+                    if not untold:
+                        continue
+                    rows = [r for r in pool if r["dimension"] == dim]
+                    row = rows[round_ % len(rows)]
+                    d = _say(e, row["question"], last)
+                    last, turns = d.line, turns + 1
+                    for f in d.facts_now:
+                        options = refl.get((p.id, f.id)) or []
+                        if options:
+                            said[f.id] = options[round_ % len(options)]
+                            d = _say(e, said[f.id], last)
+                            last, turns = d.line, turns + 1
+                if all(c in said for c in p.core) and not reached:
+                    summary = "Let me check I have your world right. " + " ".join(said[c] for c in p.core)
+                    d = _say(e, summary + " Have I got that right?", last)
+                    last, turns = d.line, turns + 1
+                    if d.state["thats_right"]:
+                        reached = turns
+            missing = [c for c in p.core if c not in said]
+            results[f"{p.id}/{diff}"] = {
+                "reached_at": reached,
+                "turns": turns,
+                "core_without_reflection": missing,
+            }
+    others = {}
+    for name in ("corrector", "pitcher"):
+        runs = [SCRIPTS[name](p, d, 0) for p in personas.values() for d in DIFFICULTIES]
+        others[name] = sum(r.reached for r in runs)
+    reached_n = sum(1 for r in results.values() if r["reached_at"])
+    return {
+        "natural listener reached that's right": f"{reached_n}/{len(results)}",
+        "corrector reached": others["corrector"],
+        "pitcher reached": others["pitcher"],
+        "runs": results,
+    }
+
+
+# -- reporting ------------------------------------------------------------------------------------------
+def _summarise(name: str, main: dict[str, Tally], name2: str | None, second: dict[str, Tally] | None) -> dict:
+    def block(tallies: dict[str, Tally]) -> dict[str, Any]:
+        ok = sum(t.ok for t in tallies.values())
+        n = sum(t.n for t in tallies.values())
+        return {
+            "rate": round(ok / n, 3) if n else None,
+            "n": n,
+            "by_kind": {k: f"{t.ok}/{t.n}" for k, t in sorted(tallies.items())},
+        }
+
+    out: dict[str, Any] = {name: block(main)}
+    misses = {name: [m for t in main.values() for m in t.misses][:25]}
+    if second is not None and name2:
+        out[name2] = block(second)
+        misses[name2] = [m for t in second.values() for m in t.misses][:25]
+    out["misses"] = misses
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument(
+        "--part", choices=["questions", "reflections", "conversations", "listener", "all"], default="all"
+    )
+    ap.add_argument(
+        "--writers", default=",".join(HELD_OUT_WRITERS), help="question writers to use (comma list)"
+    )
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--misses", action="store_true", help="list the misses too")
+    args = ap.parse_args()
+    personas = {p.id: p for p in list_personas() if p.shipped}
+    writers = [w.strip() for w in args.writers.split(",") if w.strip()]
+    trained = sorted(set(writers) & set(TRAIN_WRITERS))
+    report: dict[str, Any] = {}
+    if args.part in ("questions", "all"):
+        report["questions"] = questions(personas, writers) | {
+            "writers": writers,
+            "trained_on": trained or "none: held out",
+        }
+    if args.part in ("reflections", "all"):
+        report["reflections"] = reflections(personas)
+    if args.part in ("conversations", "all"):
+        report["conversations"] = conversations(personas)
+    if args.part in ("listener", "all"):
+        report["natural_listener"] = natural_listener(personas)
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+        return
+    for part, body in report.items():
+        print(f"== {part}")
+        for key, value in body.items():
+            if key == "misses" and not args.misses:
+                continue
+            if key == "runs":
+                for run, r in value.items():
+                    print(
+                        f"   {run:28} {'turn ' + str(r['reached_at']) if r['reached_at'] else 'NOT reached'}"
+                        f" ({r['turns']} turns{', no reflection for ' + ', '.join(r['core_without_reflection']) if r['core_without_reflection'] else ''})"
+                    )
+                continue
+            if isinstance(value, dict) and "rate" in value:
+                print(f"   {key}: {value['rate']} (n={value['n']})  {value.get('by_kind', '')}")
+            elif key == "misses":
+                for k, items in value.items():
+                    print(f"   misses, {k}:")
+                    for m in items:
+                        print(f"     {m}")
+            else:
+                print(f"   {key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

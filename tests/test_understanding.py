@@ -1,0 +1,185 @@
+"""The counterpart answers what a person actually types: meaning, follow-ups, depth, natural reactions.
+
+Lines here are examples of kinds of talk, not the eval sets (which are held out: evals/understanding.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.counterpart.cards import load_persona
+from coach.counterpart.engine import Engine
+from coach.counterpart.facts import misread
+from coach.scoring.behaviours import classify
+from coach.vocab import Move
+
+MARIA = load_persona("maria-cfo")
+DEV = load_persona("dev-coo")
+
+
+def _say(e: Engine, text: str, last: str):
+    return e.respond(text, classify(text, last), last)
+
+
+def _engine(persona=MARIA, difficulty="normal"):
+    e = Engine(persona, difficulty, seed=0)
+    return e, e.opening().line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "It's the dispatchers and a real human answering at 3am, not the trucks.",
+        "So the edge is people, not really the fleet at all.",
+        "Leaving the trucks aside for a second, it's the dispatchers who know every dock.",
+        "Before we get to the software, what you sell is a person who picks up the phone.",
+        "Rather than the fleet, it's the people on the phones.",
+    ],
+)
+def test_a_denied_or_passing_mention_is_not_a_misreading(line):
+    assert misread(MARIA.fact("product-1"), line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "So what makes you special is the fleet.",
+        "No doubt the trucks are what set you apart.",
+        "It's not only the trucks, it's the software.",
+    ],
+)
+def test_an_asserted_misreading_is_still_one(line):
+    assert misread(MARIA.fact("product-1"), line) is not None
+
+
+def test_an_accurate_reflection_that_rules_out_the_wrong_reading_is_affirmed_not_corrected():
+    e, last = _engine()
+    d = _say(e, "What makes Northwind different from the other brokers?", last)
+    assert d.facts_now and d.facts_now[0].id == "product-1"
+    r = _say(e, "So it's a real human answering at 3am who knows the dock, not the trucks.", d.line)
+    assert r.move == Move.AFFIRM and "product-1" in r.state["understood"]
+
+
+@pytest.mark.parametrize(
+    "question, dimension",
+    [
+        ("Who's eating your lunch these days?", "competitors"),
+        ("Who do you lose loads to?", "competitors"),
+        ("Tell me about the shippers you'd hate to lose.", "customers"),
+        ("Why would anyone pick Northwind over a cheaper broker?", "product"),
+        ("What does a good year look like to you, personally?", "success"),
+        ("What's on your plate for the next twelve months?", "objectives"),
+        ("What does the board actually look at when they judge your year?", "measures"),
+        ("How did the last big systems project go for finance?", "history"),
+        ("What would actually help you from my team?", "needs"),
+    ],
+)
+def test_a_first_question_is_answered_about_what_it_asks(question, dimension):
+    e, last = _engine()
+    d = _say(e, question, last)
+    assert d.topic == dimension, (d.move, d.topic, d.line)
+
+
+@pytest.mark.parametrize(
+    "followup", ["Why is that?", "How so?", "What did that cost you?", "Give me an example?"]
+)
+def test_a_follow_up_stays_with_the_fact_in_play_and_draws_more_of_it(followup):
+    e, last = _engine(DEV)
+    e.state.trust = 0.9  # he would tell this one
+    d = _say(e, "How did the predictive maintenance thing on line 3 go?", last)
+    assert d.topic == "history" and d.facts_now
+    f = _say(e, followup, d.line)
+    assert f.topic == "history" and f.move == Move.DEEPEN
+    assert f.line in [line for _, line in DEV.fact("history-1").depth_lines()]
+
+
+def test_what_did_it_cost_you_about_a_failed_project_stays_with_the_project_not_the_money():
+    e, last = _engine(DEV)
+    e.state.trust = 0.9
+    d = _say(e, "How did the predictive maintenance thing on line 3 go?", last)
+    assert d.facts_now and d.facts_now[0].id == "history-1"
+    f = _say(e, "What did that cost you?", d.line)
+    assert f.topic == "history" and f.move == Move.DEEPEN
+    assert next(k for k, line in DEV.fact("history-1").depth_lines() if line == f.line) == "cost"
+
+
+def test_when_all_is_said_she_says_so_in_her_own_words():
+    e, last = _engine(DEV)
+    e.state.trust = 0.9
+    d = _say(e, "How did the predictive maintenance thing on line 3 go?", last)
+    depth = len(DEV.fact("history-1").depth_lines())
+    for _ in range(depth):
+        d = _say(e, "Tell me more.", d.line)
+        assert d.move == Move.DEEPEN
+    d = _say(e, "Tell me more.", d.line)
+    said = [line.format(topic=DEV.fact("history-1").topic).lower() for line in DEV.reactions.said_enough]
+    assert d.move == Move.SAID_ENOUGH and d.line.lower() in said
+
+
+def test_a_follow_up_on_what_she_would_not_discuss_stays_on_it_and_stays_guarded():
+    e, last = _engine()
+    d = _say(e, "How are the numbers looking this year?", last)
+    assert d.move == Move.GUARDED and d.topic == "financials"
+    f = _say(e, "Why not?", d.line)
+    assert f.topic == "financials" and not f.facts_now
+
+
+@pytest.mark.parametrize(
+    "line, move",
+    [
+        ("Thanks for the time, Maria.", Move.THANKED),
+        ("Thank you, that's really helpful.", Move.THANKED),
+        ("Good morning! How are you?", Move.GREETED),
+        ("Did you catch the game last night?", Move.SMALLTALK),
+    ],
+)
+def test_thanks_greetings_and_small_talk_get_a_fitting_reply_and_release_nothing(line, move):
+    e, last = _engine()
+    d = _say(e, line, last)
+    assert d.move == move and not d.facts_now and d.state["revealed"] == []
+
+
+def test_small_talk_about_a_match_never_releases_a_hidden_fact():
+    e, last = _engine(load_persona("raj-gm"), "easy")
+    for line in [
+        "Tough game for the home side last night, eh?",
+        "How was the drive in?",
+        "Nice weather for it.",
+    ]:
+        d = _say(e, line, last)
+        last = d.line
+        assert not d.facts_now, (line, d.move)
+
+
+def test_a_question_said_as_a_statement_is_answered():
+    e, last = _engine(load_persona("helen-ceo"))
+    d = _say(e, "I'd love to get a feel for who your members really are these days.", last)
+    assert d.topic == "customers" and d.move in (Move.REVEAL, Move.GUARDED)
+
+
+def test_a_preamble_that_mentions_money_does_not_route_a_question_about_customers_to_the_money():
+    e, last = _engine()
+    d = _say(
+        e,
+        "I know cost is always on the table, but what I actually want to understand is who your shippers are.",
+        last,
+    )
+    assert d.move != Move.REACT_CORRECTION and d.topic == "customers"
+
+
+def test_describing_what_she_has_not_told_yet_gets_a_natural_reaction_and_no_confirmation():
+    e, last = _engine()
+    d = _say(e, "So your margin has dropped from eighteen to thirteen percent.", last)
+    assert d.move == Move.AHEAD_OF_ME and not d.facts_now and "13" not in d.line
+
+
+def test_a_reflection_in_the_leaders_own_words_counts_as_understood():
+    e, last = _engine()
+    d = _say(e, "Who are the customers that really matter to you?", last)
+    assert d.facts_now[0].id == "customers-1"
+    r = _say(
+        e,
+        "So the manufacturers on steady routes stick with you because the truck shows up, not on price.",
+        d.line,
+    )
+    assert "customers-1" in r.state["understood"]

@@ -1,0 +1,46 @@
+"""CI gates on the understanding evals (python -m evals.understanding), on writers never trained on.
+
+The floors sit below today's figures (README, "Measured") so that noise does not fail CI but a real
+regression does; the figures themselves are printed by the eval command.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import evals.understanding as U
+from coach.counterpart.cards import list_personas
+from evals.train_topics import HELD_OUT_WRITERS, TRAIN_WRITERS
+
+PERSONAS = {p.id: p for p in list_personas() if p.shipped}
+
+
+def test_held_out_writers_were_never_trained_on():
+    assert not set(HELD_OUT_WRITERS) & set(TRAIN_WRITERS)
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return U.questions(PERSONAS, list(HELD_OUT_WRITERS))
+
+
+def test_first_questions_are_answered_on_the_topic_asked(questions):
+    rate = questions["first question on the topic asked"]["rate"]
+    assert rate >= 0.80, f"first question on topic was {rate:.1%}"
+
+
+def test_follow_ups_stay_on_the_topic_in_play(questions):
+    rate = questions["follow-up stays on the topic"]["rate"]
+    assert rate >= 0.90, f"follow-up stayed on topic {rate:.1%}"
+
+
+def test_no_correction_from_a_negated_or_passing_mention():
+    by_kind = U.reflections(PERSONAS)["no correction triggered"]["by_kind"]
+    for kind in ("negated_wrong", "passing"):
+        ok, n = map(int, by_kind[kind].split("/"))
+        assert ok == n, f"{n - ok} of {n} {kind} reflections were corrected"
+
+
+def test_whole_natural_conversations_get_fitting_replies():
+    rate = U.conversations(PERSONAS)["reply fits the line"]["rate"]
+    assert rate >= 0.78, f"replies fitting the line: {rate:.1%}"

@@ -23,6 +23,7 @@ from coach.text import sentences
 
 SIMILAR = 0.6
 MIN_CLAUSE_WORDS = 3
+MAX_CLAUSES = 8  # a long summary is read in its first eight clauses (a turn stays fast)
 _CLAUSE = re.compile(
     r";|\bbut\b|\bwhile\b|\band\b(?= (?:you|your|the|it|they|that|if|when))|,\s*(?=and |so |which )", re.I
 )
@@ -35,22 +36,23 @@ def clauses(text: str) -> list[str]:
     return out or [text]
 
 
-@lru_cache(maxsize=64)
-def _fact_vectors(persona_id: str, texts: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, ...]:
-    enc = local_encoder()
-    return tuple(enc.encode(list(t)) for t in texts)
+@lru_cache(maxsize=512)
+def _fact_vectors(texts: tuple[str, ...]) -> np.ndarray:
+    """One fact's own texts, encoded once per process (a fact is keyed by what it says)."""
+    return local_encoder().encode(list(texts))
 
 
 def described(persona: Persona, told: Sequence[Fact], text: str) -> list[str]:
     """Ids of the told facts some clause of ``text`` describes, by meaning (see the module docstring)."""
-    if not told:
+    if not told or not any(coverage(f, text) > 0 for f in told):
         return []
-    parts = clauses(text)
-    vecs = local_encoder().encode(parts + [text])
-    facts = list(told)
-    fact_vecs = _fact_vectors(persona.id, tuple((f.statement, f.paraphrase, *f.reveal) for f in facts))
+    parts = clauses(text)[:MAX_CLAUSES]
+    vecs = local_encoder().encode(parts if len(parts) > 1 else [text])
     out = []
-    for fact, fv in zip(facts, fact_vecs, strict=True):
-        if float((fv @ vecs.T).max()) >= SIMILAR and coverage(fact, text) > 0:
+    for fact in told:
+        if coverage(fact, text) == 0:
+            continue  # no word of the fact at all: not a description of it (and nothing to encode)
+        fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal))
+        if float((fv @ vecs.T).max()) >= SIMILAR:
             out.append(fact.id)
     return out

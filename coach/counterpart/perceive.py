@@ -130,7 +130,8 @@ def perceive(
     misreads.sort(key=lambda fp: (fp[0].id not in persona.core, list(told).index(fp[0])))
     covered = [f for f in told if covers(f, t) and all(f is not m for m, _ in misreads)]
     if told and (label == "reflect" or cue("summary").search(raw) or cue("reflect_stem").search(raw)):
-        by_meaning = set(described(persona, told, raw))  # said back in their own words
+        rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
+        by_meaning = set(described(persona, rest, raw))  # said back in their own words
         covered += [
             f
             for f in told

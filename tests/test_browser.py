@@ -46,7 +46,7 @@ def test_a_rehearsal_round_trip_in_the_browser(page, tmp_path):
     box.press("Enter")
     page.get_by_text("open question").first.wait_for()  # the live label under the leader's line
     messages = page.locator('[data-testid="stChatMessage"]')
-    assert messages.count() == 3
+    playwright.expect(messages).to_have_count(3)  # waits while the reply streams in
     reply = messages.nth(2).inner_text()
     assert len(reply) > 20
     page.screenshot(path=str(tmp_path / "rehearsal.png"), full_page=True)

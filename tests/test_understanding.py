@@ -127,16 +127,26 @@ def test_a_follow_up_on_what_she_would_not_discuss_stays_on_it_and_stays_guarded
 @pytest.mark.parametrize(
     "line, move",
     [
-        ("Thanks for the time, Maria.", Move.THANKED),
-        ("Thank you, that's really helpful.", Move.THANKED),
+        ("Thanks for the time, Maria.", Move.GREETED),  # at the start, thanks is a greeting
         ("Good morning! How are you?", Move.GREETED),
         ("Did you catch the game last night?", Move.SMALLTALK),
     ],
 )
-def test_thanks_greetings_and_small_talk_get_a_fitting_reply_and_release_nothing(line, move):
+def test_greetings_and_small_talk_get_a_fitting_reply_and_release_nothing(line, move):
     e, last = _engine()
     d = _say(e, line, last)
     assert d.move == move and not d.facts_now and d.state["revealed"] == []
+
+
+@pytest.mark.parametrize(
+    "line", ["Thanks, this was really useful.", "Thank you, Maria; that is very clear.", "thx!"]
+)
+def test_thanks_later_on_is_taken_as_thanks_not_as_a_question_or_a_follow_up(line):
+    e, last = _engine()
+    for q in ["Who do you compete with these days?", "Why is that?", "What does a good year look like?"]:
+        last = _say(e, q, last).line
+    d = _say(e, line, last)
+    assert d.move == Move.THANKED and not d.facts_now
 
 
 def test_small_talk_about_a_match_never_releases_a_hidden_fact():

@@ -94,6 +94,7 @@ PATIENCE_COST = {
 SMALL_TALK_FREE = 2  # this many small-talk turns are welcome
 CLOSED_STREAK = 3  # this many closed questions in a row start to feel like an interrogation
 MAX_ASKS = 2  # the playbook: one or two concrete asks
+OPENING_TURNS = 2  # thanks in the first turns is a greeting
 ASK_CHARS = 300  # an ask is remembered to this length
 
 
@@ -304,7 +305,10 @@ class Engine:
             self._gain(turn, "small_talk", "a friendly greeting")
 
     def _thanks(self, turn: _Turn) -> None:
-        """Thanks are taken as thanks: no answer to a question nobody asked, nothing lost or given away."""
+        """Thanks are taken as thanks: no answer to a question nobody asked, nothing lost or given away.
+        At the very start ("thanks for making the time") they are a greeting, and answered as one."""
+        if self.state.turn <= OPENING_TURNS:
+            return self._greeting(turn)
         turn.move, turn.line = Move.THANKED, self._pick("thanks", self.persona.lines("thanks"))
 
     def _acknowledged(self, turn: _Turn) -> None:

@@ -22,6 +22,7 @@ from coach.embeddings import local_encoder
 from coach.text import sentences
 
 SIMILAR = 0.6
+SIMILAR_IN_PLAY = 0.5  # the fact she just told: a say-back right after it is most likely about it
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 8  # a long summary is read in its first eight clauses (a turn stays fast)
 _CLAUSE = re.compile(
@@ -42,17 +43,18 @@ def _fact_vectors(texts: tuple[str, ...]) -> np.ndarray:
     return local_encoder().encode(list(texts))
 
 
-def described(persona: Persona, told: Sequence[Fact], text: str) -> list[str]:
-    """Ids of the told facts some clause of ``text`` describes, by meaning (see the module docstring)."""
-    if not told or not any(coverage(f, text) > 0 for f in told):
+def described(persona: Persona, told: Sequence[Fact], text: str, in_play: Fact | None = None) -> list[str]:
+    """Ids of the told facts some clause of ``text`` describes, by meaning (see the module docstring);
+    the fact in play needs less similarity and none of its words."""
+    if not told or not any(coverage(f, text) > 0 or f is in_play for f in told):
         return []
     parts = clauses(text)[:MAX_CLAUSES]
     vecs = local_encoder().encode(parts if len(parts) > 1 else [text])
     out = []
     for fact in told:
-        if coverage(fact, text) == 0:
+        if fact is not in_play and coverage(fact, text) == 0:
             continue  # no word of the fact at all: not a description of it (and nothing to encode)
         fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal))
-        if float((fv @ vecs.T).max()) >= SIMILAR:
+        if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
     return out

@@ -131,7 +131,7 @@ def perceive(
     covered = [f for f in told if covers(f, t) and all(f is not m for m, _ in misreads)]
     if told and (label == "reflect" or cue("summary").search(raw) or cue("reflect_stem").search(raw)):
         rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
-        by_meaning = set(described(persona, rest, raw))  # said back in their own words
+        by_meaning = set(described(persona, rest, raw, in_play))  # said back in their own words
         covered += [
             f
             for f in told
@@ -229,6 +229,10 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
     return where.best_new_topic()
 
 
+def _content(text: str) -> set[str]:
+    return {w for w in words(text) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
+
+
 def _sure(where: Route, about: str) -> bool:
     """The router is confident the line is about their world (a dimension or their world in general)."""
     return about not in (FOLLOWUP, OFF_WORLD) and where.probs.get(about, 0.0) >= SURE
@@ -238,9 +242,7 @@ def _echoes(raw: str, context: str) -> int:
     """How many content words (or numbers) of what the counterpart just said the line picks up."""
     if not context:
         return 0
-    mine = {w for w in words(raw) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
-    theirs = {w for w in words(context) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
-    return len(mine & theirs)
+    return len(_content(raw) & _content(context))
 
 
 def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool) -> bool:

@@ -7,7 +7,7 @@ dimensions' ``area_words`` and the ``general_words`` come from the vocabulary (c
     covers(fact, text)        every substance group is mentioned
     misread(fact, text)       the first misreading phrase the words contain
     touches(fact, text)       the words are about the fact's area
-    ranked_areas(persona, t)  the dimensions a question points at, strongest first
+    area_scores(persona, t)   how strongly the words point at each dimension (the router's hints)
     is_general(text)          an open question about their world as a whole
 """
 
@@ -87,13 +87,6 @@ def area_scores(persona: Persona, text: str | Text) -> dict[str, float]:
         if hits:
             scores[fact.dimension] = scores.get(fact.dimension, 0.0) + 2.0 * hits
     return {d: s for d, s in scores.items() if s > 0}
-
-
-def ranked_areas(persona: Persona, text: str | Text) -> list[str]:
-    """The dimensions the words point at, strongest first (ties: the card's order)."""
-    scores = area_scores(persona, text)
-    order = [f.dimension for f in persona.facts]
-    return sorted(scores, key=lambda d: (-scores[d], order.index(d)))
 
 
 def is_general(text: str | Text) -> bool:

@@ -132,11 +132,9 @@ def perceive(
     if told and (label == "reflect" or cue("summary").search(raw) or cue("reflect_stem").search(raw)):
         rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
         by_meaning = set(described(persona, rest, raw, in_play))  # said back in their own words
-        covered += [
-            f
-            for f in told
-            if f.id in by_meaning and f not in covered and all(f is not m for m, _ in misreads)
-        ]
+        covered += [f for f in rest if f.id in by_meaning]
+    # an accurate say-back in the card's words is no correction; meaning alone does not clear one ("Actually,
+    # the brokers aren't the problem" is close in meaning to what she said, and contradicts it)
     accurate = any(covers(f, t) and not misread(f, t) for f in told)
     touched = [f for f in told if touches(f, t)]
     told_ids = {f.id for f in told}

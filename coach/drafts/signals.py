@@ -195,7 +195,7 @@ def is_their_goals(text: str) -> bool:
 
 
 def areas(text: str) -> list[str]:
-    """The playbook dimensions the words point at most strongly (coach.matching's vocabulary); ties kept."""
+    """The playbook dimensions the words point at most strongly (the vocabulary's area words); ties kept."""
     scored = words_areas(text)
     best = max(scored.values(), default=0)
     return [dim for dim, n in scored.items() if n and n == best]

@@ -49,6 +49,8 @@ NOTHING_OF_THEIRS = {
 }
 CORRECTING = {Move.CORRECT_SUMMARY, Move.REACT_CORRECTION}
 REFLECTION_OK = {Move.AFFIRM, Move.AHEAD_OF_ME, Move.PARTIAL_SUMMARY, Move.THATS_RIGHT, Move.YOURE_RIGHT}
+ROUNDS = 6  # times the natural listener comes back to a part of their world still untold
+REPHRASES = 2  # a say-back that did not land is put another way (another writer's words), once
 ASK_OK = {Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE}
 
 
@@ -196,14 +198,17 @@ def conversations(personas: dict[str, Persona]) -> dict[str, Any]:
 # -- (d) ------------------------------------------------------------------------------------------------
 def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
     """Only the writers' words: held-out questions and follow-ups, accurate reflections, then a summary."""
-    qs = _read_questions(list(HELD_OUT_WRITERS))
+    # a good listener asks open questions: the held-out writers' questions the scorer reads as open
+    qs = [
+        r for r in _read_questions(list(HELD_OUT_WRITERS)) if classify(r["question"]).label == "question_open"
+    ]
     refl: dict[tuple[str, str], list[str]] = defaultdict(list)
     for path in sorted(NATURAL.glob("reflections_*.csv")):
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 acc = [i for i in row["accurate"].split(";") if i.strip()]
                 if (
-                    row["kind"] in ("accurate", "hedged", "negated_wrong")
+                    row["kind"] in ("accurate", "hedged", "negated_wrong", "passing")
                     and len(acc) == 1
                     and not row["wrong"]
                 ):
@@ -215,7 +220,7 @@ def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
             said: dict[str, str] = {}
             turns, reached = 0, None
             pool = [r for r in qs if r["persona"] == p.id] + [r for r in qs if r["persona"] != p.id]
-            for round_ in range(4):
+            for round_ in range(ROUNDS):
                 for dim in dict.fromkeys(f.dimension for f in p.facts):
                     if reached or e.state.closed:
                         break
@@ -226,12 +231,18 @@ def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
                     row = rows[round_ % len(rows)]
                     d = _say(e, row["question"], last)
                     last, turns = d.line, turns + 1
+                    follow = row["followup"].strip()
+                    if d.facts_now and follow and classify(follow, d.line).label == "question_open":
+                        last, turns = _say(e, follow, last).line, turns + 1  # asks on before saying it back
                     for f in d.facts_now:
                         options = refl.get((p.id, f.id)) or []
-                        if options:
-                            said[f.id] = options[round_ % len(options)]
-                            d = _say(e, said[f.id], last)
+                        for attempt in range(min(REPHRASES, len(options))):  # rephrase if it did not land
+                            line = options[(round_ + attempt) % len(options)]
+                            d = _say(e, line, last)
                             last, turns = d.line, turns + 1
+                            said[f.id] = line  # the summary says it this way, landed or not
+                            if f.id in d.state["understood"]:
+                                break
                 if all(c in said for c in p.core) and not reached:
                     summary = "Let me check I have your world right. " + " ".join(said[c] for c in p.core)
                     d = _say(e, summary + " Have I got that right?", last)

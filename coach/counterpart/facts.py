@@ -42,7 +42,7 @@ def misread(fact: Fact, text: str | Text) -> str | None:
     aside"), is not a misreading: it is read clause by clause, and a negator shortly before the phrase in
     its clause, or a passing-mention marker in the clause, takes it out."""
     raw = text.raw if isinstance(text, Text) else text
-    clauses = [c for c in _CLAUSE.split(raw) if c and c.strip()]
+    clauses = [c for c in CLAUSE.split(raw) if c and c.strip()]
     for phrase in fact.misreadings:
         for clause in clauses:
             if has(Text.of(clause), phrase) and asserted(clause, phrase):
@@ -50,7 +50,7 @@ def misread(fact: Fact, text: str | Text) -> str | None:
     return None
 
 
-_CLAUSE = re.compile(r"[,;:.!?()\u2014\u2013]+|\s-\s|\bbut\b|\bthough\b|\bwhereas\b", re.I)
+CLAUSE = re.compile(r"[,;:.!?()\u2014\u2013]+|\s-\s|\bbut\b|\bthough\b|\bwhereas\b", re.I)
 NEGATION_WINDOW = 6  # words before a phrase in which a negator denies it
 
 

@@ -24,7 +24,7 @@ from coach.text import sentences
 SIMILAR = 0.6
 SIMILAR_IN_PLAY = 0.5  # the fact she just told: a say-back right after it is most likely about it
 MIN_CLAUSE_WORDS = 3
-MAX_CLAUSES = 8  # a long summary is read in its first eight clauses (a turn stays fast)
+MAX_CLAUSES = 10  # a long summary is read in at most ten clauses (a turn stays fast)
 _CLAUSE = re.compile(
     r";|\bbut\b|\bwhile\b|\band\b(?= (?:you|your|the|it|they|that|if|when))|,\s*(?=and |so |which )", re.I
 )
@@ -48,7 +48,11 @@ def described(persona: Persona, told: Sequence[Fact], text: str, in_play: Fact |
     the fact in play needs less similarity and none of its words."""
     if not told or not any(coverage(f, text) > 0 or f is in_play for f in told):
         return []
-    parts = clauses(text)[:MAX_CLAUSES]
+    parts = clauses(text)
+    if len(parts) > MAX_CLAUSES:  # a long summary: read the clauses that use a word of some fact
+        parts = [c for c in parts if any(coverage(f, c) > 0 for f in told)][:MAX_CLAUSES] or parts[
+            :MAX_CLAUSES
+        ]
     vecs = local_encoder().encode(parts if len(parts) > 1 else [text])
     out = []
     for fact in told:
@@ -58,3 +62,12 @@ def described(persona: Persona, told: Sequence[Fact], text: str, in_play: Fact |
         if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
     return out
+
+
+def closest_told(told: Sequence[Fact], text: str) -> str | None:
+    """The told fact a clause is closest to in meaning (to attribute a misreading to the right fact)."""
+    if not told:
+        return None
+    vec = local_encoder().encode([text])[0]
+    sims = [float((_fact_vectors((f.statement, f.paraphrase, *f.reveal)) @ vec).max()) for f in told]
+    return told[int(np.argmax(sims))].id

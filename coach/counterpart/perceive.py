@@ -19,13 +19,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
-from coach.counterpart.facts import covers, misread, touches
-from coach.counterpart.meaning import described
+from coach.counterpart.facts import CLAUSE, covers, misread, touches
+from coach.counterpart.meaning import closest_told, described
 from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue
 from coach.scoring.behaviours import Labelled
-from coach.text import STOPWORDS, Text, sentences, words
+from coach.text import STOPWORDS, Text, has, sentences, words
 from coach.vocab import Act
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
@@ -127,12 +127,18 @@ def perceive(
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
     misreads = [(f, p) for f in told if (p := misread(f, t))]
+    if misreads and len(told) > 1:  # a misreading phrase counts against the fact its clause is about
+        misreads = [(f, p) for f, p in misreads if closest_told(list(told), _clause_with(raw, p)) == f.id]
     misreads.sort(key=lambda fp: (fp[0].id not in persona.core, list(told).index(fp[0])))
     covered = [f for f in told if covers(f, t) and all(f is not m for m, _ in misreads)]
-    if told and (label == "reflect" or cue("summary").search(raw) or cue("reflect_stem").search(raw)):
+    if told and (
+        label in ("reflect", "inform") or cue("summary").search(raw) or cue("reflect_stem").search(raw)
+    ):
         rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
         by_meaning = set(described(persona, rest, raw, in_play))  # said back in their own words
         covered += [f for f in rest if f.id in by_meaning]
+    else:
+        by_meaning = set()
     # an accurate say-back in the card's words is no correction; meaning alone does not clear one ("Actually,
     # the brokers aren't the problem" is close in meaning to what she said, and contradicts it)
     accurate = any(covers(f, t) and not misread(f, t) for f in told)
@@ -188,7 +194,12 @@ def perceive(
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context)):
         return reading(Act.CORRECTION)
     guess = not touched and not says_back and _sure(where, about)  # about their world, nothing they said
-    if not guess and _is_reflection(raw, label, bool(touched), asks_open=open_stem and raw.endswith("?")):
+    told_back = (
+        label == "inform" and bool(by_meaning) and not question
+    )  # a say-back the scorer called telling
+    if not guess and (
+        told_back or _is_reflection(raw, label, bool(touched), open_stem and raw.endswith("?"))
+    ):
         n = len(covered) + len(misreads)
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
         return reading(Act.SUMMARY if summary else Act.REFLECTION)
@@ -225,6 +236,11 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
     if where.about != OFF_WORLD and (echo >= STRONG_ECHO or (echo and p_follow >= ECHO_SHARE * best)):
         return FOLLOWUP
     return where.best_new_topic()
+
+
+def _clause_with(raw: str, phrase: str) -> str:
+    """The clause of ``raw`` that holds ``phrase`` (clauses as coach.counterpart.facts reads them)."""
+    return next((c for c in CLAUSE.split(raw) if c and has(Text.of(c), phrase)), raw)
 
 
 def _content(text: str) -> set[str]:

@@ -14,6 +14,7 @@ Perception holds no state of its own: the same line, label and told facts always
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -145,7 +146,7 @@ def perceive(
     touched = [f for f in told if touches(f, t)]
     told_ids = {f.id for f in told}
     ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]
-    where = route(raw, persona)
+    where = route(_focus(raw), persona)
     about = _about(where, raw, context, in_play)
     asks = tuple(find_asks(raw))
     pitch = bool(cue("pitch").search(raw))
@@ -236,6 +237,18 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
     if where.about != OFF_WORLD and (echo >= STRONG_ECHO or (echo and p_follow >= ECHO_SHARE * best)):
         return FOLLOWUP
     return where.best_new_topic()
+
+
+_BUT = re.compile(r"\bbut\b", re.I)
+FOCUS_WORDS = 4  # the part after "but" is what a line asks, when it has at least this many words
+
+
+def _focus(raw: str) -> str:
+    """What the line asks: after a preamble ("I know cost is always on the table, but what I want to
+    understand is who your shippers are"), the part after the last "but"."""
+    parts = _BUT.split(raw)
+    tail = parts[-1].strip(" ,.;:-")
+    return tail if len(parts) > 1 and len(tail.split()) >= FOCUS_WORDS else raw
 
 
 def _clause_with(raw: str, phrase: str) -> str:

@@ -115,7 +115,10 @@ if validate or save or check:
                 rows.append(row)
             st.dataframe(rows, hide_index=True)
             if report["ok"]:
-                st.success("A good listener wins this card; a corrector and a pitcher do not.")
+                st.success(
+                    "A good listener wins this card, asking in the card's words or in other people's;"
+                    " a corrector and a pitcher do not."
+                )
             for problem in report["problems"]:
                 st.warning(problem)
 

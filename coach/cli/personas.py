@@ -106,7 +106,7 @@ def check_cmd(card: str, seed: int, as_json: bool) -> None:
                     f"{difficulty}: "
                     + (f"that's right at turn {turn}" if turn else f"no ({r['turns']} turns)")
                 )
-            click.echo(f"{script:14} " + "; ".join(cells))
+            click.echo(f"{script:17} " + "; ".join(cells))
         for problem in report["problems"]:
             click.echo(f"problem: {problem}")
     if not report["ok"]:

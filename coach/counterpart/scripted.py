@@ -16,16 +16,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import yaml
+
+from coach import paths
 from coach.counterpart.cards import Persona
 from coach.counterpart.engine import DIFFICULTIES, Decision, Engine
 from coach.scoring.behaviours import Evidence, Labelled
-from coach.vocab import vocabulary
+from coach.vocab import Dimension, vocabulary
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
     d.value: w.scripted_questions for d, w in vocabulary().dimensions.items()
 }
+NATURAL_QUESTIONS = paths.DATA / "natural_questions.yaml"
 OPENER = (
     "I've realised I don't know the business as well as I should. Could you help me understand your world?"
 )
@@ -121,14 +126,24 @@ def _dimensions(persona: Persona) -> list[str]:
     return out
 
 
-def good_listener(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
-    """Open questions area by area, a reflection of each thing heard; a summary once the core is heard."""
-    drv = _Driver(persona, difficulty, seed, "good_listener", max_turns)
+def good_listener(
+    persona: Persona,
+    difficulty: str | None = None,
+    seed: int = 0,
+    max_turns: int = 80,
+    questions: dict[str, tuple[str, ...]] | None = None,
+    script: str = "good_listener",
+) -> Run:
+    """Open questions area by area, a reflection of each thing heard; a summary once the core is heard.
+    ``questions`` per dimension (default: the vocabulary's scripted ones, after the playbook's opener)."""
+    drv = _Driver(persona, difficulty, seed, script, max_turns)
     asked: Counter[str] = Counter()
     summarised_at = -1  # how many facts were known at the last summary attempt
-    d = drv.say(OPENER, "question_open")  # the playbook's opener: ask for help to understand their world
-    for fact in d.facts_now:
-        drv.say(f"So {fact.paraphrase}.", "reflect")
+    if questions is None:
+        questions = QUESTIONS
+        d = drv.say(OPENER, "question_open")  # the playbook's opener: ask for help to understand their world
+        for fact in d.facts_now:
+            drv.say(f"So {fact.paraphrase}.", "reflect")
 
     def try_summary() -> None:
         nonlocal summarised_at
@@ -159,13 +174,27 @@ def good_listener(persona: Persona, difficulty: str | None = None, seed: int = 0
                 break
             if all(f.id in told for f in persona.facts if f.dimension == dim):
                 continue  # they already went there unasked
-            d = drv.say(QUESTIONS[dim][asked[dim] % len(QUESTIONS[dim])], "question_open")
+            d = drv.say(questions[dim][asked[dim] % len(questions[dim])], "question_open")
             asked[dim] += 1
             for fact in d.facts_now:
                 if not drv.done:
                     drv.say(f"So {fact.paraphrase}.", "reflect")
             try_summary()
     return drv.finish()
+
+
+@lru_cache(maxsize=1)
+def natural_questions() -> dict[str, tuple[str, ...]]:
+    """Open questions people wrote, per dimension (coach/data/natural_questions.yaml)."""
+    data = yaml.safe_load(NATURAL_QUESTIONS.read_text(encoding="utf-8"))
+    return {d.value: tuple(data[d.value]) for d in Dimension}
+
+
+def natural_listener(
+    persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80
+) -> Run:
+    """The good listener asking in other people's words (natural questions, not the card's keywords)."""
+    return good_listener(persona, difficulty, seed, max_turns, natural_questions(), "natural_listener")
 
 
 def corrector(persona: Persona, difficulty: str | None = None, seed: int = 0, max_turns: int = 80) -> Run:
@@ -210,7 +239,13 @@ def _ask_and_interject(
     return drv.finish()
 
 
-SCRIPTS = {"good_listener": good_listener, "corrector": corrector, "pitcher": pitcher}
+SCRIPTS = {
+    "good_listener": good_listener,
+    "natural_listener": natural_listener,
+    "corrector": corrector,
+    "pitcher": pitcher,
+}
+LISTENERS = ("good_listener", "natural_listener")
 
 
 def check_card(persona: Persona, seed: int = 0) -> dict[str, Any]:
@@ -224,6 +259,11 @@ def check_card(persona: Persona, seed: int = 0) -> dict[str, Any]:
             problems.append(
                 f'a good listener never hears "that\'s right" on {d}; check trust gates and core facts'
                 + (" (hard needs about eight facts a listener can earn)" if d == "hard" else "")
+            )
+        if results["natural_listener"][d]["thats_right_turn"] is None:
+            problems.append(
+                f'a listener asking natural questions never hears "that\'s right" on {d}; check that each '
+                "fact's reveal answers a plain question about its part of their world"
             )
         for bad in ("corrector", "pitcher"):
             if results[bad][d]["thats_right_turn"] is not None:

@@ -21,6 +21,7 @@ from coach.counterpart.cards import (
     save_persona,
     template_yaml,
 )
+from coach.counterpart.scripted import natural_listener
 from coach.errors import PersonaError
 
 SHIPPED = {p.id: p for p in list_personas()}
@@ -255,3 +256,37 @@ def test_page_edits_a_shipped_card_as_a_copy(page, settings):
     page.button(key="persona_save").click().run()
     assert load_persona("tom-claims-copy", settings).name == "Tom Kowalski"
     assert load_persona("tom-claims", settings).shipped
+
+
+def test_page_builds_a_card_from_plain_language_and_it_plays(page, settings):
+    """A CTO writes facts and what the counterpart says, nothing else; the card is built, saved and rehearsed."""
+    typed = {
+        "pf_name": "Priya Nair",
+        "pf_role": "Chief Operating Officer",
+        "pf_company": "Harbour Logistics",
+        "pf_industry": "Port logistics",
+        "pf_statement_0": "A new automated terminal down the coast is winning the big shipping lines on speed.",
+        "pf_statement_1": "The customers who matter are three shipping lines that want berths on time, every time.",
+    }
+    written = {
+        "pf_reveal_0": "Honestly? The automated terminal down the coast. They turn ships round in half the time.",
+        "pf_reveal_1": "Three shipping lines. Give them a berth on time and they stay.",
+        "pf_depth_0": "Their cranes are new. Ours are thirty years old.",
+    }
+    for key, value in typed.items():
+        page.text_input(key=key).set_value(value)
+    for key, value in written.items():
+        page.text_area(key=key).set_value(value)
+    page.button(key="FormSubmitter:persona_form-Build the card").click().run()
+    assert not page.exception and not page.error, [e.value for e in page.error]
+    assert "id: priya-nair-chief-operating-officer" in page.text_area(key="persona_yaml").value
+    page.button(key="persona_save").click().run()
+    p = load_persona("priya-nair-chief-operating-officer", settings)
+    assert [f.dimension for f in p.facts] == ["competitors", "customers"]
+    assert natural_listener(p, "easy", 0).reached  # asked in other people's words, it rewards listening
+
+
+def test_page_form_without_facts_says_what_is_missing(page):
+    page.text_input(key="pf_name").set_value("Priya Nair")
+    page.button(key="FormSubmitter:persona_form-Build the card").click().run()
+    assert page.error and "needs a role" in page.error[0].value

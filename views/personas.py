@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coach.counterpart.authoring import card_from_plain
 from coach.counterpart.cards import (
     DIMENSIONS,
     card_text,
@@ -55,6 +56,63 @@ if ss.get("persona_loaded") != choice:  # a new choice: load its text into the e
 
 if choice != NEW and personas[choice].shipped:
     st.info(f"{choice} ships with the app. Saving stores your edited copy under the id in the text.")
+
+FORM_FACTS = 4
+
+
+def _from_form() -> None:
+    """Form submitted: build the card and put it in the editor below (nothing typed is lost on an error)."""
+    profile = {
+        k: ss.get(f"pf_{k}", "") for k in ("name", "role", "company", "industry", "voice", "background")
+    }
+    profile["difficulty"] = ss.get("pf_difficulty", "normal")
+    facts = [
+        {
+            "dimension": ss.get(f"pf_dim_{i}"),
+            "statement": ss.get(f"pf_statement_{i}", ""),
+            "reveal": ss.get(f"pf_reveal_{i}", ""),
+            "paraphrase": ss.get(f"pf_paraphrase_{i}", ""),
+            "trust": ss.get(f"pf_trust_{i}", 0.0),
+            "depth": {"more": ss.get(f"pf_depth_{i}", "")},
+        }
+        for i in range(FORM_FACTS)
+    ]
+    try:
+        ss.persona_yaml = card_from_plain(profile, facts)
+        ss.persona_form_error = None
+    except (PersonaError, ValueError) as exc:
+        ss.persona_form_error = str(exc)
+
+
+with st.expander("Write a card in plain language (a form)", expanded=False):
+    st.caption(
+        "Say who they are and, for each fact, what part of their world it is about, the fact in a sentence and "
+        "what they say when asked. The card is built for you below, to refine and save; no keyword lists needed."
+    )
+    with st.form("persona_form"):
+        a, b = st.columns(2)
+        a.text_input("Name", key="pf_name")
+        b.text_input("Role", key="pf_role")
+        a.text_input("Company", key="pf_company")
+        b.text_input("Industry", key="pf_industry")
+        st.text_input("How they talk", key="pf_voice")
+        st.text_area("What the leader knows going in (shown to the leader)", key="pf_background", height=70)
+        st.selectbox("Difficulty", ["easy", "normal", "hard"], index=1, key="pf_difficulty")
+        for i in range(FORM_FACTS):
+            st.markdown(f"**Fact {i + 1}**")
+            c, d = st.columns([1, 3])
+            c.selectbox("Part of their world", list(DIMENSIONS), key=f"pf_dim_{i}", index=i % len(DIMENSIONS))
+            d.text_input("The fact, in a sentence", key=f"pf_statement_{i}")
+            st.text_area("What they say when asked (one line each)", key=f"pf_reveal_{i}", height=68)
+            c2, d2 = st.columns([3, 1])
+            c2.text_input("How a listener would say it back (optional)", key=f"pf_paraphrase_{i}")
+            d2.slider("Trust it needs", 0.0, 0.8, 0.0, 0.05, key=f"pf_trust_{i}")
+            st.text_area(
+                "More they say if asked to go on (optional, one line each)", key=f"pf_depth_{i}", height=68
+            )
+        st.form_submit_button("Build the card", on_click=_from_form)
+    if ss.get("persona_form_error"):
+        st.error(ss.persona_form_error)
 
 text = st.text_area("Card (YAML)", key="persona_yaml", height=520)
 c1, c2, c3, c4 = st.columns(4)

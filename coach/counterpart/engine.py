@@ -326,8 +326,14 @@ class Engine:
     def _question(self, turn: _Turn, open_q: bool) -> None:
         s = self.state
         s.closed_streak = 0 if open_q else s.closed_streak + 1
-        if turn.leader.about == "followup" and self.in_play() is not None:
-            return self._follow_up(turn, self.in_play(), open_q)
+        in_play = self.in_play()
+        if turn.leader.about == "followup" and in_play is not None:
+            return self._follow_up(turn, in_play, open_q)
+        return self._ask_about(turn, open_q)
+
+    def _ask_about(self, turn: _Turn, open_q: bool) -> None:
+        """A question about the areas perception read: reveal, guard, repeat or deflect."""
+        s = self.state
         areas = list(turn.leader.areas)
         # the first area the question touches that still has something untold; else the best one
         area = next(
@@ -400,7 +406,7 @@ class Engine:
         turn.topic = fact.dimension
         if fact.id not in s.revealed:
             turn.leader = replace(turn.leader, about=fact.dimension, areas=(fact.dimension,))
-            return self._question(turn, open_q)
+            return self._ask_about(turn, open_q)  # the streak was counted once, in _question
         if not open_q and self.rules.closed_reveals == "none":
             turn.move, turn.line = (
                 Move.SHORT_ANSWER,

@@ -42,10 +42,12 @@ def misread(fact: Fact, text: str | Text) -> str | None:
     aside"), is not a misreading: it is read clause by clause, and a negator shortly before the phrase in
     its clause, or a passing-mention marker in the clause, takes it out."""
     raw = text.raw if isinstance(text, Text) else text
-    clauses = [c for c in CLAUSE.split(raw) if c and c.strip()]
+    if not fact.misreadings:
+        return None
+    clauses = [(c, Text.of(c)) for c in CLAUSE.split(raw) if c and c.strip()]
     for phrase in fact.misreadings:
-        for clause in clauses:
-            if has(Text.of(clause), phrase) and asserted(clause, phrase):
+        for clause, ct in clauses:
+            if has(ct, phrase) and asserted(clause, phrase):
                 return phrase
     return None
 

@@ -127,11 +127,12 @@ def perceive(
     question = label in ("question_open", "question_closed") or raw.endswith("?") or open_stem
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
-    misreads = [(f, p) for f in told if (p := misread(f, t))]
+    said_back = {f.id: (covers(f, t), misread(f, t)) for f in told}  # each told fact read once
+    misreads = [(f, p) for f in told if (p := said_back[f.id][1])]
     if misreads and len(told) > 1:  # a misreading phrase counts against the fact its clause is about
         misreads = [(f, p) for f, p in misreads if closest_told(list(told), _clause_with(raw, p)) == f.id]
     misreads.sort(key=lambda fp: (fp[0].id not in persona.core, list(told).index(fp[0])))
-    covered = [f for f in told if covers(f, t) and all(f is not m for m, _ in misreads)]
+    covered = [f for f in told if said_back[f.id][0] and all(f is not m for m, _ in misreads)]
     if told and (
         label in ("reflect", "inform") or cue("summary").search(raw) or cue("reflect_stem").search(raw)
     ):
@@ -142,7 +143,7 @@ def perceive(
         by_meaning = set()
     # an accurate say-back in the card's words is no correction; meaning alone does not clear one ("Actually,
     # the brokers aren't the problem" is close in meaning to what she said, and contradicts it)
-    accurate = any(covers(f, t) and not misread(f, t) for f in told)
+    accurate = any(hit and not wrong for hit, wrong in said_back.values())
     touched = [f for f in told if touches(f, t)]
     told_ids = {f.id for f in told}
     ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]

@@ -45,15 +45,22 @@ class Example:
     about: str
 
 
+def question_rows(writers: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
+    """The rows of the writers' question files, in order (evals/data/natural/questions_<writer>.csv)."""
+    rows: list[dict[str, str]] = []
+    for w in writers:
+        with (NATURAL / f"questions_{w}.csv").open(encoding="utf-8") as fh:
+            rows += [dict(row, writer=w) for row in csv.DictReader(fh)]
+    return rows
+
+
 def read_questions(writers: tuple[str, ...]) -> list[Example]:
     """Each row's question (about its dimension) and its follow-up (about the topic in play)."""
     out = []
-    for w in writers:
-        with (NATURAL / f"questions_{w}.csv").open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                out.append(Example(w, row["persona"], row["question"].strip(), row["dimension"]))
-                if row["followup"].strip():
-                    out.append(Example(w, row["persona"], row["followup"].strip(), FOLLOWUP))
+    for row in question_rows(writers):
+        out.append(Example(row["writer"], row["persona"], row["question"].strip(), row["dimension"]))
+        if row["followup"].strip():
+            out.append(Example(row["writer"], row["persona"], row["followup"].strip(), FOLLOWUP))
     return out
 
 

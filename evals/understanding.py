@@ -33,7 +33,7 @@ from coach.counterpart.engine import DIFFICULTIES, Decision, Engine
 from coach.counterpart.scripted import SCRIPTS
 from coach.scoring.behaviours import classify
 from coach.vocab import Dimension, Move
-from evals.train_topics import HELD_OUT_WRITERS, NATURAL, TRAIN_WRITERS
+from evals.train_topics import HELD_OUT_WRITERS, NATURAL, TRAIN_WRITERS, question_rows
 
 DIMS = {d.value for d in Dimension}
 ABOUT_THEIR_WORLD = {Move.REVEAL, Move.GUARDED, Move.REPEAT, Move.DEEPEN, Move.SAID_ENOUGH, Move.SHORT_ANSWER}
@@ -80,20 +80,12 @@ def _fresh(persona: Persona, difficulty: str = "normal") -> tuple[Engine, str]:
     return e, e.opening().line
 
 
-def _read_questions(writers: list[str]) -> list[dict[str, str]]:
-    rows = []
-    for w in writers:
-        with (NATURAL / f"questions_{w}.csv").open(encoding="utf-8") as fh:
-            rows += list(csv.DictReader(fh))
-    return rows
-
-
 # -- (a) ------------------------------------------------------------------------------------------------
 def questions(personas: dict[str, Persona], writers: list[str]) -> dict[str, Any]:
     first: dict[str, Tally] = defaultdict(Tally)
     follow: dict[str, Tally] = defaultdict(Tally)
     by_writer: dict[str, Tally] = defaultdict(Tally)
-    for row in _read_questions(writers):
+    for row in question_rows(writers):
         want, text = row["dimension"], row["question"]
         e, opening = _fresh(personas[row["persona"]])
         d = _say(e, text, opening)
@@ -200,7 +192,7 @@ def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
     """Only the writers' words: held-out questions and follow-ups, accurate reflections, then a summary."""
     # a good listener asks open questions: the held-out writers' questions the scorer reads as open
     qs = [
-        r for r in _read_questions(list(HELD_OUT_WRITERS)) if classify(r["question"]).label == "question_open"
+        r for r in question_rows(list(HELD_OUT_WRITERS)) if classify(r["question"]).label == "question_open"
     ]
     refl: dict[tuple[str, str], list[str]] = defaultdict(list)
     for path in sorted(NATURAL.glob("reflections_*.csv")):

@@ -44,6 +44,8 @@ MODEL_FILES = {
 LAYER3 = "layer3_hidden_state"
 DIM = 384
 MAX_TOKENS = 256
+# How much of the counterpart's turn the behaviour classifier reads before the leader's line.
+PAIR_CONTEXT_TOKENS = 64
 
 
 class Encoder(Protocol):
@@ -116,8 +118,45 @@ class MiniLMEncoder:
         if len(unique) < len(texts):
             at = {t: i for i, t in enumerate(unique)}
             return self._map(unique, one, width)[[at[t] for t in texts]]
-        out = np.zeros((len(texts), width), dtype=np.float32)
-        ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        return self._run_all([e.ids for e in self._tokenizer.encode_batch(texts)], one, width)
+
+    def encode_pair_layer3(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Layer 3 of each utterance read after its context, mean-pooled over the utterance's tokens only.
+
+        The input is ``[CLS] context [SEP] utterance [SEP]`` (the context cut to its last
+        :data:`PAIR_CONTEXT_TOKENS` tokens), so every utterance token has attended to what the other person just
+        said: "So it's the vendor's fault." reads differently after a counterpart who blamed the vendor than
+        after one who blamed IT. Without a context it is exactly :meth:`encode_layer3`."""
+        if not pairs:
+            return np.zeros((0, DIM), dtype=np.float32)
+        unique = list(dict.fromkeys((u or " ", c or "") for u, c in pairs))
+        if len(unique) < len(pairs):
+            at = {p: i for i, p in enumerate(unique)}
+            return self.encode_pair_layer3(unique)[[at[(u or " ", c or "")] for u, c in pairs]]
+        utt = [e.ids for e in self._tokenizer.encode_batch([u for u, _ in unique])]
+        ctx = self._tokenizer.encode_batch([c for _, c in unique], add_special_tokens=False)
+        rows = []
+        for u_ids, c in zip(utt, ctx, strict=True):
+            c_ids = c.ids[-PAIR_CONTEXT_TOKENS:]
+            if not c_ids:
+                rows.append((u_ids, 0))
+                continue
+            head = [u_ids[0], *c_ids, u_ids[-1]]  # [CLS] context [SEP]
+            rows.append(((head + u_ids[1:])[:MAX_TOKENS], len(head)))
+        return self._run_all(rows, self._pair_pooled, DIM)
+
+    def _pair_pooled(self, row: tuple[list[int], int]) -> np.ndarray:
+        ids, start = row
+        x = np.array([ids], dtype=np.int64)
+        types = np.zeros_like(x)
+        if start:
+            types[0, start:] = 1
+        feed = {"input_ids": x, "attention_mask": np.ones_like(x), "token_type_ids": types}
+        (hidden,) = self._lower.run(None, feed)
+        return _pooled(hidden[:, start:])
+
+    def _run_all(self, ids: list, one: Callable, width: int) -> np.ndarray:
+        out = np.zeros((len(ids), width), dtype=np.float32)
 
         def work(first: int) -> None:  # every workers-th text from `first`: no per-text scheduling
             for i in range(first, len(ids), self.workers):

@@ -37,7 +37,7 @@ class Row:
     context: str
     utterance: str
     label: str
-    group: str  # transcript or meeting: rows of one group stay in one fold
+    group: str  # transcript, meeting or writer: rows of one group stay in one fold
     # How many people labelled the row (AnnoMI's n_annotators); above 1, the label is their majority.
     coders: int = 1
 
@@ -59,7 +59,14 @@ def read_labelled(path: str | Path) -> list[Row]:
                 label = (raw.get("label") or "").strip()
                 if label not in LABELS:
                     raise InputError(f"{path}: line {n} has label {label!r}; use one of {', '.join(LABELS)}.")
-                group = raw.get("transcript_id") or raw.get("meeting") or raw.get("id") or str(n)
+                # Rows of one transcript, meeting or writer stay in one fold.
+                group = (
+                    raw.get("transcript_id")
+                    or raw.get("meeting")
+                    or raw.get("writer")
+                    or raw.get("id")
+                    or str(n)
+                )
                 coders = (raw.get("n_annotators") or "1").strip()
                 if not coders.isdigit():
                     raise InputError(f"{path}: line {n} has n_annotators {coders!r}; use a whole number.")

@@ -95,6 +95,11 @@ def test_talk_balance_is_leader_share_of_words():
         ("Will you be at the offsite next week?", False),
         ("Will you sponsor the pilot at the steering group?", True),
         ("What keeps you up at night?", False),
+        ("If it's useful, I'd like 30 minutes with you before the pack closes on the 14th.", True),
+        ("I'd like to sit with the litigation team for a morning next week.", True),
+        ("Please inform your shift leaders and confirm.", True),
+        ("I'd like some time to think about it.", False),  # not a request of them
+        ("I'd like to understand your priorities.", False),
     ],
 )
 def test_concrete_asks_are_detected(line, is_ask):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 from coach.config import Settings, load_settings
 from coach.errors import CoachError
+from coach.scoring.behaviours import UNCERTAIN_BELOW
 
 
 def _secrets() -> dict:
@@ -23,7 +25,7 @@ def get_settings() -> Settings | None:
     try:
         return load_settings(secrets=_secrets())
     except CoachError as exc:
-        st.error(str(exc), icon=":material/settings:")
+        st.error(inert(exc), icon=":material/settings:")
         return None
 
 
@@ -33,7 +35,7 @@ def reported():
     try:
         yield
     except CoachError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
 
 
 LABEL_NAMES = {
@@ -55,10 +57,32 @@ LABEL_COLORS = {
 }
 
 
+# Markdown that could make the browser fetch something ("![x](https://host/p.png)", "<img src=...>") or render
+# a link or directive from text nobody here wrote. Escaped, every character still shows as typed.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_~\[\]()<>!#|$:{}])")
+
+
+def inert(text: object) -> str:
+    """Text from a user, a model, a persona card or a document, made safe to pass to st.markdown and friends:
+    Markdown and Streamlit syntax are backslash-escaped, so no image loads, no link or HTML renders, and
+    nothing leaves the machine (tests/test_browser.py counts requests to other hosts)."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+
+
+def inert_stream(chunks):
+    """:func:`inert` over a stream of reply chunks (escaping is per character, so chunk edges do not matter)."""
+    for chunk in chunks:
+        yield inert(chunk)
+
+
 def label_badge(label: str | None, confidence: float | None = None, help: str | None = None) -> None:
     if not label:
         return
     text = LABEL_NAMES.get(label, label)
+    if confidence is not None and confidence < UNCERTAIN_BELOW:
+        # A label the scorer is unsure of is shown as a guess, not as a verdict.
+        st.badge(f"{text}? · uncertain ({confidence:.0%})", color="gray", help=help)
+        return
     if confidence is not None:
         text += f" · {confidence:.0%}"
     st.badge(text, color=LABEL_COLORS.get(label, "gray"), help=help)

@@ -105,10 +105,12 @@ def _score_csv(path: Path, as_json: bool, label: Labeller | None = None) -> None
             echo_json({"id": row["id"], **lab.to_dict()})
         else:
             quoted = f' | quoted: "{lab.evidence.quoted}"' if lab.evidence.quoted else ""
-            click.echo(f"{row['id']}\t{lab.label}\t{lab.confidence:.2f}\t{lab.evidence.cue}{quoted}")
+            unsure = " (uncertain)" if lab.uncertain else ""
+            click.echo(f"{row['id']}\t{lab.label}\t{lab.confidence:.2f}\t{lab.evidence.cue}{unsure}{quoted}")
 
 
 def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) -> None:
+    from coach.scoring.behaviours import UNCERTAIN_BELOW
     from coach.scoring.scorecard import build_scorecard
     from coach.transcript import Transcript
 
@@ -131,4 +133,5 @@ def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) 
             click.echo(f'    "{q}"')
     click.echo("Turns:")
     for t in card.turns:
-        click.echo(f"  [{t.turn}] {t.label} ({t.confidence:.2f}) - {t.cue}: {t.text[:100]}")
+        unsure = ", uncertain" if t.confidence < UNCERTAIN_BELOW else ""
+        click.echo(f"  [{t.turn}] {t.label} ({t.confidence:.2f}{unsure}) - {t.cue}: {t.text[:100]}")

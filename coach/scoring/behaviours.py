@@ -4,8 +4,8 @@
     classify_batch([(utterance, context), ...]) -> list[Labelled]
 
 A learned model (coach/scoring/classifier.py, artifact in coach/assets/behaviours/, trained by
-``python -m evals.train_behaviours``) reads the utterance through the first 3 layers of frozen MiniLM plus named
-lexical cues of the utterance and of the counterpart's preceding turn (coach/scoring/features.py).
+``python -m evals.train_behaviours``) reads the utterance through the first 3 layers of frozen MiniLM, alone and after the
+counterpart's preceding turn, plus named lexical cues of both (coach/scoring/features.py).
 No language model and no network are involved.
 The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part
 of the counterpart's words that was paraphrased or contradicted. Its agreement with human labels is
@@ -31,6 +31,9 @@ QUOTE_CHARS = 200
 # A leading question that argues ("Don't you think...", "Wouldn't you agree...") is `correct` by the product's
 # definition, while counselling coders file it under questions; the cue adds this much to its logit.
 LEADING_BIAS = 3.0
+# Below this confidence a label is shown as uncertain, not as a verdict. On the held-out business sets the
+# scorer is right on about half of such rows and on 85-98% of the rest (evals/data/README.md, calibration).
+UNCERTAIN_BELOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class Labelled:
     evidence: Evidence
     scores: dict[str, float] = field(default_factory=dict)
     scorer: str = "local"  # or the optional LLM judge (coach/scoring/judge.py), which says so in every row
+
+    @property
+    def uncertain(self) -> bool:
+        return self.confidence < UNCERTAIN_BELOW
 
     def to_dict(self) -> dict:
         out = {
@@ -108,8 +115,9 @@ def _is_blank(text: str) -> bool:
 
 def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
     net = shipped_network()
-    emb = local_encoder().encode_layer3([F.embed_text(u) for u, _ in pairs])
-    x = F.feature_matrix(pairs, emb)
+    enc = local_encoder()
+    emb = enc.encode_layer3([F.embed_text(u) for u, _ in pairs])
+    x = F.feature_matrix(pairs, emb, enc.encode_pair_layer3([F.embed_pair(u, c) for u, c in pairs]))
     if x.shape[1] != net.n_features:
         raise CorpusError(
             f"The behaviour model expects {net.n_features} features but coach/scoring/features.py makes {x.shape[1]}; "

@@ -9,9 +9,14 @@ Two parts, concatenated by :func:`feature_matrix`:
 * a small set of lexical cues (question marks, first words, wh-words, contradiction and leading-question
   markers, "you"-stems, reflective stems, overlap with the counterpart's content words, length, style).
 
-The counterpart's turn enters through the lexical cues (content-word overlap with the utterance, its
-polarity, whether it asked something). Embedding it as well was measured (evals/data/README.md): it did
-not improve agreement and doubled the encoder's work per turn, so it was dropped.
+The counterpart's turn enters twice. The utterance is encoded a second time after it
+(``MiniLMEncoder.encode_pair_layer3``: ``[CLS] context [SEP] utterance [SEP]``, pooled over the utterance's
+tokens), and the difference from the utterance read alone is a feature block: what the context changed in
+how the line reads. Correcting is relational ("So it's the vendor's fault." reflects a counterpart who
+blamed the vendor and contradicts one who blamed IT), and on the writers' rows, split by writer, it lifted
+`correct` F1 (evals/data/README.md). The lexical cues add content-word overlap, polarity and whether the
+counterpart asked something. (Embedding the context on its own, measured earlier, did not help: the
+utterance never attended to it.)
 The lexical cues are named (:data:`CUE_NAMES`) so the evidence shown to the user can cite them.
 """
 
@@ -24,12 +29,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from coach.cues import cue
 from coach.text import STOPWORDS, clean, sentences, words
 
 # How much of the utterance the embedding sees: long monologues add latency but little signal.
 UTTERANCE_CHARS = 1000
 # Lexical features read at most this much (a 50,000-character paste must stay fast).
 LEXICAL_CHARS = 4000
+# The end of the counterpart's turn the in-context encoding sees (ample for its last 64 tokens).
+CONTEXT_CHARS = 1000
 
 WH = ("what", "how", "why", "where", "when", "who", "which", "whom", "whose")
 AUX = (
@@ -201,6 +209,8 @@ CUE_NAMES: tuple[str, ...] = (
     "polarity_flip",
     "you_perspective",
     "context_is_request",
+    "blame_wording",
+    "us_them_wording",
 )
 
 
@@ -372,11 +382,20 @@ def lexical_features(utterance: str, context: str) -> np.ndarray:
         "polarity_flip": float(bool(shared) and bool(NEGATION.search(low)) != bool(NEGATION.search(ctx_low))),
         "you_perspective": (n_you + 0.5) / (n_you + n_me + 1.0),
         "context_is_request": float(bool(REQUEST.search(ctx_low))),
+        # the shared cues (coach/data/cues.yaml) that every surface reads; here only as learned evidence
+        "blame_wording": float(bool(cue("blame").search(low))),
+        "us_them_wording": float(bool(cue("us_them").search(low))),
     }
     return np.fromiter((values[name] for name in CUE_NAMES), dtype=np.float32, count=len(CUE_NAMES))
 
 
-def feature_matrix(pairs: Sequence[tuple[str, str]], emb_u: np.ndarray) -> np.ndarray:
-    """[emb(utterance), lexical cues of (utterance, context)] for each pair, float32."""
+def feature_matrix(pairs: Sequence[tuple[str, str]], emb_u: np.ndarray, emb_pair: np.ndarray) -> np.ndarray:
+    """[emb(utterance), emb(utterance after context) - emb(utterance), lexical cues] for each pair, float32."""
     lex = np.stack([lexical_features(u, c) for u, c in pairs]) if pairs else np.zeros((0, len(CUE_NAMES)))
-    return np.hstack([emb_u, lex]).astype(np.float32)
+    return np.hstack([emb_u, emb_pair - emb_u, lex]).astype(np.float32)
+
+
+def embed_pair(utterance: str, context: str) -> tuple[str, str]:
+    """What the in-context encoding reads: the utterance as :func:`embed_text` cuts it and the end of the
+    context (the encoder keeps its last ``PAIR_CONTEXT_TOKENS`` tokens; this bounds the tokenizer's work)."""
+    return embed_text(utterance), (context or "")[-CONTEXT_CHARS:]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "drafts"
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "fresh", "fresh2")
 
 
 class LabelledDraft(BaseModel):
@@ -53,6 +53,8 @@ class SplitResult:
     mean_good: float
     mean_poor: float
     scored: list[Scored]
+    # (draft id, what disagrees) where score, sentence labels and likely reaction contradict each other
+    contradictions: list[tuple[str, str]] = field(default_factory=list)
 
 
 def load_split(split: str, data_dir: Path = DATA_DIR) -> list[LabelledDraft]:
@@ -83,9 +85,14 @@ def within_groups(scored: list[Scored]) -> float:
 
 
 def evaluate(split: str, data_dir: Path = DATA_DIR) -> SplitResult:
+    from coach.counterpart.cards import load_persona
     from coach.drafts.review import review_draft
 
-    scored = [Scored(d, review_draft(d.text).score, split) for d in load_split(split, data_dir)]
+    scored, contradictions = [], []
+    for d in load_split(split, data_dir):
+        review = review_draft(d.text, persona=load_persona(d.persona) if d.persona else None)
+        scored.append(Scored(d, review.score, split))
+        contradictions += [(d.id, c) for c in review.contradictions()]
     good = [s.score for s in scored if s.draft.quality == "good"]
     poor = [s.score for s in scored if s.draft.quality == "poor"]
     return SplitResult(
@@ -97,6 +104,7 @@ def evaluate(split: str, data_dir: Path = DATA_DIR) -> SplitResult:
         sum(good) / len(good),
         sum(poor) / len(poor),
         scored,
+        contradictions,
     )
 
 
@@ -125,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"   pairwise ranking accuracy, same counterpart:  {r.pairwise_within:.1%}")
         print(f"   mean score: good {r.mean_good:.1f}, poor {r.mean_poor:.1f}")
+        print(f"   contradictions between score, sentence labels and reaction: {len(r.contradictions)}")
+        for draft_id, what in r.contradictions:
+            print(f"     {draft_id}: {what}")
         for s in sorted(r.scored, key=lambda s: -s.score):
             extra = f"  | {_reaction(s.draft)}" if args.personas else ""
             print(f"   {s.score:3d}  {s.draft.quality:4s}  {s.draft.id}{extra}")

@@ -8,7 +8,7 @@ from coach.counterpart.cards import list_personas
 from coach.drafts.export import review_json, review_markdown
 from coach.drafts.review import DraftReview, review_draft
 from coach.drafts.signals import LABEL_NAMES
-from views.common import get_settings, label_badge, reported
+from views.common import get_settings, inert, label_badge, reported
 
 DRAFT_COLORS = {
     "their_goals": "green",
@@ -103,10 +103,12 @@ for s in review.sentences:
             label_badge(
                 s.behaviour, s.confidence, help="The listening-behaviour scorer's label, as in a rehearsal"
             )
-    cols[1].markdown(f"**S{s.index + 1}** {s.text}")
+    cols[1].markdown(f"**S{s.index + 1}** {inert(s.text)}")
+    if s.flags:
+        cols[1].caption("Also: " + ", ".join(f.replace("_", " ") for f in s.flags))
 
 st.subheader("What it shows it understands about them")
-st.write(review.understanding.summary())
+st.markdown(inert(review.understanding.summary()))
 if review.understanding.method == "persona":
     for n in review.understanding.notes:
         where = ", ".join(f"S{i + 1}" for i in n.sentences)
@@ -118,13 +120,13 @@ for i, dim in review.understanding.misreadings:
     st.warning(f"S{i + 1} may misread {dim}: check it with them before relying on it.")
 
 st.subheader("Asks")
-st.write(review.ask_verdict())
+st.markdown(inert(review.ask_verdict()))
 
 if review.reaction:
-    st.subheader(f"How {review.reaction.name} would likely react")
-    st.write(review.reaction.headline)
+    st.subheader(f"How {inert(review.reaction.name)} would likely react")
+    st.markdown(inert(review.reaction.headline))
     if review.reaction.line:
-        st.info(review.reaction.line, icon=":material/record_voice_over:")
+        st.info(inert(review.reaction.line), icon=":material/record_voice_over:")
     if review.reaction.note:
         st.caption(review.reaction.note)
     with st.expander("The engine, sentence by sentence"):
@@ -137,25 +139,25 @@ if review.suggestions:
     st.subheader("Suggestions")
     for sg in review.suggestions:
         with st.container(border=True):
-            st.markdown(f"> {sg.quote}")
+            st.markdown(f"> {inert(sg.quote)}")
             st.write(sg.advice)
-            st.markdown(f"Try: *{sg.example}*  \n:gray[guidance: `{sg.section_id}`]")
+            st.markdown(f"Try: *{inert(sg.example)}*  \n:gray[guidance: `{sg.section_id}`]")
 
 if review.rewrite is not None:
     st.subheader("Suggested rewrite")
     if review.rewrite.rewrite:
         st.code(review.rewrite.rewrite.text, language=None, wrap_lines=True)
         for change in review.rewrite.rewrite.changes:
-            st.markdown(f"- {change}")
+            st.markdown(f"- {inert(change)}")
     else:
-        st.warning(review.rewrite.error)
+        st.warning(inert(review.rewrite.error))
 
 for note in review.notes:
     st.caption(note)
 
 with st.expander("Guidance cited"):
     for c in review.citations:
-        st.markdown(f"- `{c.section_id}`: {c.title} ({c.source})")
+        st.markdown(f"- `{c.section_id}`: {inert(c.title)} ({inert(c.source)})")
 
 d1, d2 = st.columns(2)
 d1.download_button(

@@ -196,8 +196,9 @@ def perceive(
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context)):
         return reading(Act.CORRECTION)
     guess = not touched and not says_back and _sure(where, about)  # about their world, nothing they said
-    # a say-back that the scorer called telling, close in meaning to something she told
-    told_back = label == "inform" and bool(by_meaning) and not question
+    # a say-back that the scorer called telling: close in meaning to something she told, or naming every
+    # substance of a fact she has not told yet (describing her world before she has: "ahead of me")
+    told_back = label == "inform" and bool(by_meaning or ahead) and not question
     if not guess and (
         told_back or _is_reflection(raw, label, bool(touched), open_stem and raw.endswith("?"))
     ):

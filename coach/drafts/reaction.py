@@ -10,13 +10,15 @@ leader has not earned them yet.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from coach.counterpart.engine import Engine
+from coach.counterpart.perceive import LeaderMove
+from coach.drafts.score import sure
 from coach.drafts.signals import SentenceLabel
 from coach.scoring.behaviours import Evidence, Labelled
-from coach.vocab import vocabulary
+from coach.vocab import Act, vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.counterpart.cards import Persona
@@ -58,6 +60,19 @@ class Reaction:
         return d
 
 
+def _as_labelled(move: LeaderMove, s: SentenceLabel) -> LeaderMove:
+    """The draft's sentence label is the reading the simulated reader reacts to (one scorer for every
+    surface): a sentence labelled correcting or blaming, with a label the score counts
+    (:func:`coach.drafts.score.sure`), is taken as a correction, even with nothing said yet to contradict (a
+    message argues with the reader's presumed view), and one that is not is never taken as one. Everything else perception read (asks, pitch, what it is about) stands."""
+    arguing = s.label in ("correcting", "blaming")
+    if arguing and sure(s) and move.act is not Act.CORRECTION:
+        return replace(move, act=Act.CORRECTION)
+    if not arguing and move.act is Act.CORRECTION:
+        return replace(move, act=Act.INFORM)
+    return move
+
+
 def likely_reaction(
     persona: Persona,
     labels: list[SentenceLabel],
@@ -75,7 +90,7 @@ def likely_reaction(
         if s.kind != "body":
             continue
         labelled = Labelled(s.behaviour or "other", s.confidence or 0.0, Evidence(s.cue))
-        d = engine.respond(s.text, labelled)
+        d = engine.step(_as_labelled(engine.read(s.text, labelled), s))
         state = d.state
         line = d.line
         if d.facts_now:  # the draft would draw out a hidden fact: name its area, not its content

@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from coach.drafts.reaction import Reaction, likely_reaction
 from coach.drafts.rewrite import RewriteResult, suggest_rewrite
-from coach.drafts.score import Criterion, score_draft
+from coach.drafts.score import Criterion, score_draft, sure
 from coach.drafts.sentences import split_draft
 from coach.drafts.signals import LABEL_NAMES, SentenceLabel, label_sentences
 from coach.drafts.suggest import Suggestion, suggest
 from coach.drafts.understanding import Understanding, understanding_of
 from coach.errors import InputError
 from coach.playbook.citations import Citation, cite
+from coach.text import strip_controls
 from coach.textfile import read_text
+from coach.vocab import Move
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.counterpart.cards import Persona
@@ -68,6 +70,37 @@ class DraftReview:
         if n <= 2:
             return f"{n} concrete ask{'s' if n > 1 else ''}: " + " / ".join(f'"{s.text}"' for s in self.asks)
         return f"{n} asks: more than one or two; keep the one or two that matter most."
+
+    def contradictions(self) -> list[str]:
+        """Where the score, the sentence labels and the likely reaction disagree (should be none): a
+        criterion that credits or charges a sentence its label does not support, or the simulated reader
+        taking a sentence as a correction that is not labelled one (or shrugging off one that is)."""
+        label = {s.index: s.label for s in self.sentences}
+        counted = {s.index for s in self.sentences if sure(s)}
+        wants = {
+            "no_correction": ("lost_by", {"correcting", "blaming"}),
+            "understanding": ("earned_by", {"their_goals"}),
+            "concrete_ask": ("earned_by", {"ask"}),
+        }
+        out = []
+        for c in self.criteria:
+            if c.id in wants:
+                side, ok = wants[c.id]
+                out += [
+                    f"{c.id} {side} S{i + 1}, labelled {label[i]}"
+                    for i in getattr(c, side)
+                    if label[i] not in ok
+                ]
+        if self.reaction is not None:
+            for step in self.reaction.steps:
+                arguing = label.get(step.sentence) in ("correcting", "blaming")
+                # After corrections enough, ending the conversation is the reaction to one.
+                taken_as = step.move == Move.REACT_CORRECTION or (arguing and step.move == Move.CLOSING)
+                if taken_as != arguing and (step.sentence in counted or not arguing):
+                    out.append(
+                        f"reaction {step.move} to S{step.sentence + 1}, labelled {label.get(step.sentence)}"
+                    )
+        return out
 
     def findings(self) -> list[str]:
         """One line per criterion that lost points (for the rewrite prompt and summaries)."""
@@ -112,7 +145,7 @@ def check_draft(text: str) -> str:
             f"The draft is {len(text):,} characters; the review takes up to {MAX_DRAFT_CHARS:,}. "
             "Review one message at a time."
         )
-    return text
+    return strip_controls(text)  # escape sequences and bidi overrides are neither scored nor shown
 
 
 def read_draft_file(path: str | Path) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 from coach.drafts.signals import SentenceLabel
 from coach.drafts.understanding import clauses
+from coach.scoring.behaviours import UNCERTAIN_BELOW
 
 MAX_WORDS = 150
 # Sentences about the writer's side rather than the reader's world.
@@ -49,8 +50,21 @@ class Criterion:
         return d
 
 
+def sure(s: SentenceLabel) -> bool:
+    """A label the score may count: the classifier was confident (calibrated: below
+    :data:`coach.scoring.behaviours.UNCERTAIN_BELOW` it is right about half the time), or the label rests on a
+    cue every surface reads (an ask, blame). An uncertain sentence neither earns nor costs points; the
+    review shows it as uncertain and the verdicts say how many were left out."""
+    return s.confidence is None or s.confidence >= UNCERTAIN_BELOW or s.label in ("ask", "blaming")
+
+
 def _idx(labels: list[SentenceLabel], *names: str) -> tuple[int, ...]:
-    return tuple(s.index for s in labels if s.kind == "body" and s.label in names)
+    return tuple(s.index for s in labels if s.kind == "body" and s.label in names and sure(s))
+
+
+def _unsure(labels: list[SentenceLabel], *names: str) -> str:
+    n = sum(1 for s in labels if s.kind == "body" and s.label in names and not sure(s))
+    return f" ({n} uncertain sentence{'s' if n > 1 else ''} not counted)" if n else ""
 
 
 def claims(text: str) -> int:
@@ -138,7 +152,7 @@ def _no_correction(labels: list[SentenceLabel]) -> Criterion:
         "no correcting or blaming"
         if not bad
         else f"{len(bad)} sentence{'s' if len(bad) > 1 else ''} correct or blame"
-    )
+    ) + _unsure(labels, "correcting")
     return Criterion("no_correction", "No correcting or blaming", pts, 20, verdict, (), bad, "dont-correct")
 
 
@@ -193,7 +207,7 @@ def _concrete_ask(labels: list[SentenceLabel]) -> Criterion:
 
 
 def _telling(labels: list[SentenceLabel]) -> Criterion:
-    content = [s for s in labels if s.kind == "body" and s.label != "other"]
+    content = [s for s in labels if s.kind == "body" and s.label != "other" and sure(s)]
     mine = tuple(s.index for s in content if s.label in SELF_FOCUSED or "pitch" in s.flags)
     share = len(mine) / len(content) if content else 1.0
     pts = 10 if share <= 1 / 3 else 5 if share <= 1 / 2 else 0
@@ -218,7 +232,7 @@ def _telling(labels: list[SentenceLabel]) -> Criterion:
 def _shape(labels: list[SentenceLabel]) -> Criterion:
     body = [s for s in labels if s.kind == "body"]
     words = sum(len(s.text.split()) for s in body)
-    first = next((s for s in body if s.label != "other"), None)
+    first = next((s for s in body if s.label != "other" and sure(s)), None)
     pts, notes, lost = 0, [], []
     if first is not None and first.label in ("their_goals", "question_open", "question_closed"):
         pts += 3

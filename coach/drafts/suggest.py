@@ -3,8 +3,9 @@
     suggest(labels, criteria, understanding=None) -> [Suggestion(criterion, sentence, quote, advice, example,
                                                                  section_id)]
 
-No canned advice: every suggestion quotes the draft, and its example reuses that sentence's own words
-(its topic, or its "they" said as "we"). Ordered by the points the criterion lost; at most one
+No canned advice: every suggestion quotes the draft, and its example is a complete line whose one slot holds
+that sentence's own noun phrase when :func:`coach.sayable.noun_phrase_ok` accepts it (else "this", the
+quoted sentence). Ordered by the points the criterion lost; at most one
 suggestion per sentence.
 """
 
@@ -15,9 +16,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coach.drafts.score import MAX_WORDS, Criterion
-from coach.drafts.signals import THEM, SentenceLabel
+from coach.drafts.signals import SentenceLabel
 from coach.drafts.understanding import Understanding
 from coach.rephrase import open_question_from
+from coach.sayable import noun_phrase_ok, problems
 
 MAX_SUGGESTIONS = 6
 _LEAD = re.compile(
@@ -35,16 +37,6 @@ _SUBJECT = re.compile(
     r"am|are|is|was|were|have|has|had|keep|keeps|kept|always|never|just|really)?\s*",
     re.I,
 )
-_THEY_TO_WE = [
-    (r"\byou people\b", "we"),
-    (r"\byour (team|people|folks|department|side|org|group|lot)\b", "our teams"),
-    (r"\bthe business( side)?\b", "we"),
-    (r"\bthey\b", "we"),
-    (r"\bthem\b", "us"),
-    (r"\btheir\b", "our"),
-    (r"\b(always|never|only|just) ", ""),
-    (r"\bus (vs\.?|versus|against) them\b", "all of us"),
-]
 
 
 @dataclass(frozen=True)
@@ -106,26 +98,19 @@ def noun_phrase(text: str, max_words: int = 6) -> str:
     return topic_of(text, max_words)
 
 
-def one_team(text: str) -> str:
-    """'Your team always changes the scope' -> 'our teams changes the scope' (then capitalised)."""
-    out = text
-    for pat, rep in _THEY_TO_WE:
-        out = re.sub(pat, rep, out, flags=re.I)
-    out = " ".join(out.split())
-    return out[:1].upper() + out[1:]
-
-
-_BLAMED_ACT = re.compile(
-    rf"\b{THEM}\s+(?:keep|keeps|kept|continue to|continues to|never|always|failed to|didn'?t|did not|"
-    r"haven'?t|hasn'?t|refused to|won'?t)\s+(.+)",
-    re.I,
-)
-
-
-def _blame_topic(text: str) -> str:
-    """What the blamed side does: 'your team keeps changing requirements' -> 'changing requirements'."""
-    m = _BLAMED_ACT.search(text)
-    return topic_of(m.group(m.lastindex or 0)) if m else noun_phrase(text)
+def _with_thing(template: str, text: str, default: str | None, fallback: str | None = None) -> str:
+    """``template`` with the sentence's own noun phrase in its slot when it passes
+    :func:`coach.sayable.noun_phrase_ok` and the whole line reads as sentences; else with ``default``
+    ("this": the quoted sentence) in the slot, or ``fallback`` as the whole line. Never a clause spliced
+    where a thing belongs."""
+    phrase = noun_phrase(text)
+    if noun_phrase_ok(phrase):
+        line = template.format(phrase)
+        if not problems(line):
+            return line
+    if default is not None:
+        return template.format(default)
+    return fallback or template.format("it")
 
 
 def _topic_sentence(content: list[SentenceLabel]) -> SentenceLabel:
@@ -172,15 +157,7 @@ def suggest(
             for i in c.lost_by:
                 s = s_by[i]
                 if "us_vs_them" in s.flags:
-                    we = one_team(s.text)
-                    changed = (
-                        re.sub(r"\b(always|never|only|just) ", "", s.text, flags=re.I).lower() != we.lower()
-                    )
-                    example = (
-                        we
-                        if changed
-                        else f"What would you need to see to feel confident about {noun_phrase(s.text)}?"
-                    )
+                    example = _with_thing("How could we tackle {} together?", s.text, "this")
                     add(
                         c.id,
                         s,
@@ -195,7 +172,7 @@ def suggest(
                         s,
                         "This puts the fault on them; they will defend instead of listening. Ask "
                         "what is behind it instead.",
-                        f"What has been driving {_blame_topic(s.text)} on your side?",
+                        _with_thing("What has been driving {} on your side?", s.text, "this"),
                         "dont-correct",
                     )
                 else:
@@ -204,7 +181,7 @@ def suggest(
                         s,
                         "This argues with their view before you have shown you understand it. Ask "
                         'how they see it; your view can wait until they say "that\'s right".',
-                        f"How do you see {noun_phrase(s.text)}?",
+                        _with_thing("How do you see {}?", s.text, "this"),
                         "dont-correct",
                     )
         elif c.id == "understanding":
@@ -217,7 +194,7 @@ def suggest(
                     goals[0],
                     f"You describe one part of their world. Add a second, from another area{area}, "
                     "so they can see you have done your homework.",
-                    f"{goals[0].text.rstrip('.!')}, and <another of their priorities, as you understand it>.",
+                    "I also understand that <another of their priorities, in their terms>.",
                     "demonstrate-understanding",
                 )
             else:
@@ -227,9 +204,9 @@ def suggest(
                     first,
                     "Nothing here describes their goals or pressures. Before this, say what you "
                     "understand about what they need, and ask whether you have it right.",
-                    f"Before we talk about {noun_phrase(first.text)}, I'd like to check I understand "
-                    "what matters "
-                    "most to you: <their priority, in their terms>. Have I got that right?",
+                    _with_thing("Before we talk about {}, ", first.text, "this")
+                    + "I'd like to check I understand what matters most to you: <their priority, in their "
+                    "terms>. Have I got that right?",
                     "demonstrate-understanding",
                     anchor=True,
                 )
@@ -248,9 +225,9 @@ def suggest(
                     content
                 )
                 if anchor.label == "their_goals":
-                    example = f"{anchor.text.rstrip('.!')} - is that right, or what am I missing?"
+                    example = "Is that right, or what am I missing?"  # said after the quoted sentence
                 else:
-                    example = f"What matters most to you about {noun_phrase(anchor.text)}?"
+                    example = _with_thing("What matters most to you about {}?", anchor.text, "this")
                 add(
                     c.id,
                     anchor,
@@ -269,7 +246,12 @@ def suggest(
                     target,
                     "The draft asks for nothing concrete, so they cannot say yes to anything. End "
                     "with one request that names an action and a time.",
-                    f"Could we agree by <date> on one next step for {noun_phrase(target.text)}?",
+                    _with_thing(
+                        "Could we agree by <date> on one next step for {}?",
+                        target.text,
+                        None,
+                        fallback="Could we agree by <date> on one next step?",
+                    ),
                     "concrete-asks",
                     anchor=True,
                 )
@@ -301,7 +283,7 @@ def suggest(
                     s,
                     "This tells or pitches before they feel understood. Cut it, or turn it into a "
                     "question about how it fits their goals.",
-                    f"How would {noun_phrase(s.text)} fit what you are trying to achieve?",
+                    _with_thing("How would {} fit what you are trying to achieve?", s.text, "this"),
                     "premature-pitch",
                 )
         elif c.id == "shape":
@@ -323,7 +305,7 @@ def suggest(
                     tell[-1],
                     f"At {words} words it is long for a phone screen. Cut the telling first, "
                     f"starting here, to get under {MAX_WORDS}.",
-                    f"Without this sentence: {words - len(tell[-1].text.split())} words.",
+                    f"Cut this sentence and the draft drops to {words - len(tell[-1].text.split())} words.",
                     "draft-messages",
                 )
     return out[:MAX_SUGGESTIONS]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from coach.sayable import noun_phrase_ok, problems
 from coach.text import STOPWORDS, sentences
 
 # First and second person swap places when the leader gives the counterpart's words back.
@@ -97,35 +98,62 @@ def key_sentence(text: str) -> str:
     return max(parts, key=_content_score)
 
 
-def reflection_of(their_words: str) -> str:
-    """A reflective line built from their own words, e.g. 'So for you, margins are what matter most.'"""
+def reflection_of(their_words: str, paraphrase: str | None = None) -> str:
+    """A reflective line built from whole units, or "" when none makes a sentence a leader could say.
+
+    First choice, the persona card's own paraphrase of the fact they were telling ("So your margins are down
+    because fuel costs rose. Have I got that right?"); else their most contentful sentence, said back in
+    the second person, when it is a whole clause ("So from where you sit, you lost two accounts..."). Each
+    candidate must pass :func:`coach.sayable.problems`; a fragment such as "Can't complain." is never used."""
+    candidates = []
+    if paraphrase and paraphrase.strip():
+        candidates.append(f"So {_lower_first(paraphrase.strip().rstrip('.!?'))}. Have I got that right?")
     core = _FILLERS.sub("", key_sentence(their_words)).rstrip(".!? ")
-    if not core:
-        return ""
-    core = swap_person(core)
-    core = core[0].lower() + core[1:] if not core.startswith("I ") else core
-    return f"So from where you sit, {core}. Have I got that right?"
+    if core:
+        core = swap_person(core)
+        candidates.append(f"So from where you sit, {_lower_first(core)}. Have I got that right?")
+    return next((line for line in candidates if not problems(line)), "")
+
+
+def _lower_first(text: str) -> str:
+    if text.startswith("I ") or text[:2].isupper():
+        return text
+    return text[0].lower() + text[1:]
 
 
 _AUX = r"(is|are|was|were|do|does|did|can|could|would|will|have|has|should|isn't|aren't|don't|doesn't|didn't|won't)"
 _SUBJ = r"(you|we|they|it|that|this|there|your team|the board)"
+# When a yes/no question holds no phrase that can be reused whole, the open question is this one.
+OPEN_FALLBACK = "How do you see it, from where you sit?"
 
 
 def open_question_from(closed: str) -> str:
-    """Turn a yes/no question into an open one about the same topic."""
-    body = closed.strip().rstrip("?").strip()
+    """Turn a yes/no question into an open one about the same topic, from whole units: its own clause
+    after "whether", or a noun phrase that passes :func:`coach.sayable.noun_phrase_ok`; else a complete
+    open question (:data:`OPEN_FALLBACK`)."""
+    body = " ".join(closed.split()).rstrip("?").strip()
+    candidates = []
     m = re.match(rf"^{_AUX}\s+{_SUBJ}\s+(\w+)\s+(about|on|with|for|in)\s+(.+)$", body, flags=re.I)
     m2 = re.match(rf"^{_AUX}\s+{_SUBJ}\s+(.+)$", body, flags=re.I)
-    if m:
-        topic = m.group(5)
-    elif m2 and m2.group(2).lower() in {"it", "that", "this"}:
-        return f"What makes {m2.group(2).lower()} {m2.group(3)} for you?"
-    elif m2:
-        return f"What's your view on whether {m2.group(2)} {m2.group(1).lower()} {m2.group(3)}?"
-    else:
-        topic = re.sub(rf"^{_AUX}\s+", "", body, flags=re.I)
-        topic = re.sub(rf"^{_SUBJ}\s+", "", topic, flags=re.I)
-    topic = topic.strip()
-    if not topic:
-        return "What's behind that for you?"
-    return f"What's your thinking on {topic}?"
+    # "Is the budget fixed for this year?": a determiner, the subject's words, then a participle.
+    m3 = re.match(
+        r"^(is|are|was|were)\s+((?:the|your|our|this|that|these|those)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+        r"(\w+(?:ed|ing)\b.*)$",
+        body,
+        flags=re.I,
+    )
+    if m and noun_phrase_ok(m.group(5), after_preposition=True):
+        candidates.append(f"What's your thinking on {m.group(5)}?")
+    if (
+        m2
+        and m2.group(2).lower() in ("it", "that", "this")
+        and re.fullmatch(r"(an? [\w-]+|[\w-]+)", m2.group(3))
+    ):
+        candidates.append(f"What makes {m2.group(2).lower()} {m2.group(3)} for you?")  # "Is that a problem?"
+    if m3:
+        candidates.append(f"What's your view on whether {m3.group(2)} {m3.group(1).lower()} {m3.group(3)}?")
+    if m2 and m2.group(1).lower() not in ("do", "does", "did", "don't", "doesn't", "didn't"):
+        subject = m2.group(2) if m2.group(2)[0].isupper() and m2.group(2) != "I" else m2.group(2).lower()
+        candidates.append(f"What's your view on whether {subject} {m2.group(1).lower()} {m2.group(3)}?")
+    candidates.append(OPEN_FALLBACK)
+    return next(line for line in candidates if not problems(line))

@@ -52,7 +52,7 @@ def test_a_premature_pitch_is_flagged_and_a_closed_question_gets_an_open_version
     d = build_debrief(argued.transcript, argued.persona)
     kinds = {m.kind: m for m in d.moments}
     assert kinds["premature_pitch"].said == PITCH
-    assert kinds["closed_question"].better == "What's your thinking on the budget fixed for this year?"
+    assert kinds["closed_question"].better == "What's your view on whether the budget is fixed for this year?"
 
 
 def test_the_debrief_names_what_they_never_learned(argued):

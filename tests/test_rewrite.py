@@ -2,7 +2,7 @@
 
 import pytest
 
-from coach.rephrase import key_sentence, open_question_from, reflection_of, swap_person
+from coach.rephrase import OPEN_FALLBACK, key_sentence, open_question_from, reflection_of, swap_person
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,11 @@ def test_reflection_of_nothing_is_empty():
 @pytest.mark.parametrize(
     "closed, expected",
     [
-        ("Is the budget fixed for this year?", "What's your thinking on the budget fixed for this year?"),
+        (
+            "Is the budget fixed for this year?",
+            "What's your view on whether the budget is fixed for this year?",
+        ),
+        ("Is the sales team happy?", OPEN_FALLBACK),  # no phrase it can reuse whole: a complete open question
         ("Do you worry about churn in the SMB tier?", "What's your thinking on churn in the SMB tier?"),
         (
             "Would the board support a two-year plan?",

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from coach.counterpart.cards import list_personas, load_persona
-from coach.counterpart.scripted import CORRECTIONS, PITCHES, QUESTIONS
 from coach.debrief.feedback import build_debrief
 from coach.debrief.progress import progress_rows
 from coach.rehearsal import Rehearsal
@@ -24,6 +23,7 @@ from coach.scoring.scorecard import build_scorecard
 from coach.store import sessions
 from coach.transcript import Transcript
 from coach.vocab import Act
+from evals.lines import play_scripted
 from tests.helpers import listen_well
 
 RECORDED = Path(__file__).parent / "data" / "sessions"
@@ -94,13 +94,9 @@ def _scripted(persona, kind: str) -> Rehearsal:
         for line in ASKS_AFTER:
             r.turn(line)
     elif kind == "corrector":
-        for q, c in zip(QUESTIONS["competitors"][:2], CORRECTIONS, strict=False):
-            r.turn(q)
-            r.turn(c)
+        play_scripted(r, "corrector")
     elif kind == "pitcher":
-        r.turn(QUESTIONS["financials"][0])
-        for p in PITCHES[:3]:
-            r.turn(p)
+        play_scripted(r, "pitcher")
         r.turn("Can you give me a yes on the budget by Friday? I need you to back it.")
     return r
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.debrief.export import VERDICT_MARK, debrief_json, debrief_markdown
+from views.common import inert
 
 
 def render_debrief(d, key: str) -> None:
     st.header("Debrief")
     if d.thats_right["reached"]:
-        st.success(f'"That\'s right" at turn {d.thats_right["turn"]}: {d.persona_name} felt understood.')
+        st.success(
+            f'"That\'s right" at turn {d.thats_right["turn"]}: {inert(d.persona_name)} felt understood.'
+        )
     else:
         st.warning('No "that\'s right" this time: they did not yet feel understood.')
     if d.asks:
-        st.markdown("**You asked for:** " + "; ".join(f'"{a["quote"]}" (turn {a["turn"]})' for a in d.asks))
+        st.markdown(
+            "**You asked for:** " + "; ".join(f'"{inert(a["quote"])}" (turn {a["turn"]})' for a in d.asks)
+        )
     for note in d.notes:
-        st.caption(note)
+        st.caption(inert(note))
 
     st.subheader("Scorecard")
     for m in d.scorecard.measures:
@@ -28,15 +33,17 @@ def render_debrief(d, key: str) -> None:
                 right.caption(f"benchmark: {m.benchmark}")
             if m.quotes:
                 turns = ", ".join(str(t) for t in m.evidence_turns[:6])
-                left.caption(f"Evidence (turns {turns}): " + " / ".join(f'"{q}"' for q in m.quotes[:3]))
+                left.caption(
+                    f"Evidence (turns {turns}): " + " / ".join(f'"{inert(q)}"' for q in m.quotes[:3])
+                )
 
     if d.trust_moves:
         st.subheader("The turns that moved trust most")
         for t in d.trust_moves:
             icon = ":material/arrow_upward:" if t.delta > 0 else ":material/arrow_downward:"
-            st.markdown(f'{icon} **Turn {t.turn}** ({t.delta:+.2f}): "{t.said}"')
+            st.markdown(f'{icon} **Turn {t.turn}** ({t.delta:+.2f}): "{inert(t.said)}"')
             if t.reasons:
-                st.caption("; ".join(t.reasons))
+                st.caption(inert("; ".join(t.reasons)))
 
     if d.world:
         st.subheader("Their world")
@@ -48,7 +55,7 @@ def render_debrief(d, key: str) -> None:
             }.get(w.status, "")
             st.markdown(f"{mark} **{w.name}**: {w.status} ({w.revealed} of {w.total} drawn out)")
         for line in d.missed:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {inert(line)}")
 
     if d.moments:
         st.subheader("Moments to try again")
@@ -56,21 +63,22 @@ def render_debrief(d, key: str) -> None:
             with st.container(border=True):
                 st.markdown(f"**Turn {m.turn}: {m.kind.replace('_', ' ')}**")
                 if m.their_words:
-                    st.markdown(f'They said: *"{m.their_words}"*')
-                st.markdown(f'You said: "{m.said}"')
-                st.markdown(f':green[Try:] "{m.better}"')
+                    st.markdown(f'They said: *"{inert(m.their_words)}"*')
+                st.markdown(f'You said: "{inert(m.said)}"')
+                if m.better:
+                    st.markdown(f':green[Try:] "{inert(m.better)}"')
                 st.caption(f"{m.why} Playbook: {m.cite.title}.")
 
     if d.advice:
         st.subheader("Advice")
         for a in d.advice:
-            quotes = " ".join(f'"{q}"' for q in a.quotes[:2])
-            st.markdown(f"- {a.text} {quotes}")
-            st.caption(f"Playbook: {a.cite.title} - {a.cite.excerpt}")
+            quotes = " ".join(f'"{inert(q)}"' for q in a.quotes[:2])
+            st.markdown(f"- {inert(a.text)} {quotes}")
+            st.caption(f"Playbook: {inert(a.cite.title)} - {inert(a.cite.excerpt)}")
 
     with st.expander("Sources cited"):
         for c in d.citations():
-            st.markdown(f"**{c.title}** (`{c.source}`)  \n{c.excerpt}")
+            st.markdown(f"**{inert(c.title)}** ({inert(c.source)})  \n{inert(c.excerpt)}")
 
     c1, c2 = st.columns(2)
     c1.download_button(

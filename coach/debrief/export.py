@@ -53,7 +53,7 @@ def debrief_markdown(d: Debrief) -> str:
                 f"### Turn {m.turn}: {m.kind.replace('_', ' ')}",
                 f'- They said: "{m.their_words}"' if m.their_words else "",
                 f'- You said: "{m.said}"',
-                f'- Try: "{m.better}"',
+                f'- Try: "{m.better}"' if m.better else "",
                 f"- Why: {m.why} *(Playbook: {m.cite.title})*",
                 "",
             ]

@@ -25,7 +25,7 @@ from coach.rephrase import open_question_from, reflection_of
 from coach.scoring.behaviours import recorded_labels
 from coach.scoring.scorecard import Measure, Scorecard, build_scorecard
 from coach.transcript import Transcript
-from coach.vocab import dimension
+from coach.vocab import Act, dimension
 
 ADVICE_FILE = paths.DATA / "advice.yaml"
 
@@ -38,7 +38,7 @@ class Moment:
     kind: str  # "correction" | "premature_pitch" | "closed_question"
     said: str
     their_words: str
-    better: str
+    better: str  # a line the leader could say instead; "" when none can be built from whole units
     why: str
     cite: Citation
     source: str = "offline"  # or "model"
@@ -121,7 +121,38 @@ def _world(persona, state: dict[str, Any]) -> tuple[list[WorldPart], list[str]]:
     return parts, missed
 
 
-def _moments(transcript: Transcript, labels) -> list[Moment]:
+def _small_talk(turn) -> bool:
+    """Perception read the line as small talk, a greeting or thanks: a closed question there is fine."""
+    act = ((turn.meta or {}).get("perceived") or {}).get("act")
+    return act in (Act.SMALL_TALK, Act.GREETING, Act.THANKS)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _what_they_told(persona, transcript: Transcript, index: int) -> tuple[str | None, bool]:
+    """(the card's paraphrase of the fact they were telling before turn ``index``, whether their last line
+    was one of the card's reactions rather than a fact). A reaction ("Money is a conversation for when you
+    know why I'm asking.") is not something to say back; then the latest fact they told stands in. For a
+    model's own words neither is known: (None, False)."""
+    said = _norm(transcript.context_before(index))
+    if not said or persona is None:
+        return None, False
+    state = next((t.state for t in reversed(transcript.turns[:index]) if t.state), None) or {}
+    told = [persona.fact(i) for i in state.get("revealed", []) if i in {f.id for f in persona.facts}]
+    for fact in told:
+        authored = [*fact.reveal, *(line for lines in fact.depth.values() for line in lines)]
+        if any(_norm(line) in said or said in _norm(line) for line in authored):
+            return fact.paraphrase, False
+    reactions = [line for f in persona.facts for line in f.guarded] + [
+        line for name in type(persona.reactions).model_fields for line in persona.lines(name)
+    ]
+    reaction = any(_norm(line) in said for line in reactions)
+    return (told[-1].paraphrase if told and reaction else None), reaction
+
+
+def _moments(transcript: Transcript, labels, persona=None) -> list[Moment]:
     out: list[Moment] = []
     understood_before_pitch = False
     for lab in labels:
@@ -131,37 +162,39 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
         if lab.is_correction:
             quoted = _substantive(transcript, index, lab.quoted)
             their = quoted
-            better = reflection_of(quoted) or reflection_of(their) or _GIVE_BACK
-            if better:
-                out.append(
-                    Moment(
-                        index,
-                        "correction",
-                        turn.text,
-                        quoted,
-                        better,
-                        "Correcting them does not change their mind; it shows you care more about your view than "
-                        "theirs. Give their view back first; your turn to be understood comes later.",
-                        Citation.of("dont-correct"),
-                    )
+            paraphrase, reaction = _what_they_told(persona, transcript, index)
+            better = reflection_of("" if reaction else quoted, paraphrase)
+            out.append(
+                Moment(
+                    index,
+                    "correction",
+                    turn.text,
+                    quoted,
+                    better,
+                    "Correcting them does not change their mind; it shows you care more about your view than "
+                    "theirs. Give their view back first; your turn to be understood comes later.",
+                    Citation.of("dont-correct"),
                 )
+            )
         elif lab.reading.pitch and not state.get("thats_right") and not understood_before_pitch:
             their = _substantive(transcript, index, None)
-            better = (reflection_of(their) if their else "") or _GIVE_BACK
-            if better:
-                out.append(
-                    Moment(
-                        index,
-                        "premature_pitch",
-                        turn.text,
-                        their,
-                        better,
-                        "A proposal before they feel understood sounds like your agenda. Reflect what they just told "
-                        'you and ask about their world; the pitch lands better after "that\'s right".',
-                        Citation.of("premature-pitch"),
-                    )
+            paraphrase, reaction = _what_they_told(persona, transcript, index)
+            better = reflection_of("" if reaction else their, paraphrase)
+            out.append(
+                Moment(
+                    index,
+                    "premature_pitch",
+                    turn.text,
+                    their,
+                    better,
+                    "A proposal before they feel understood sounds like your agenda. Reflect what they just told "
+                    'you and ask about their world; the pitch lands better after "that\'s right".',
+                    Citation.of("premature-pitch"),
                 )
-        elif lab.label == "question_closed" and len(out) < 6:
+            )
+        elif (
+            lab.label == "question_closed" and not lab.reading.asks and not _small_talk(turn) and len(out) < 6
+        ):
             out.append(
                 Moment(
                     index,
@@ -176,10 +209,6 @@ def _moments(transcript: Transcript, labels) -> list[Moment]:
         if state.get("thats_right"):
             understood_before_pitch = True
     return out
-
-
-# When nothing they said can be given back in their words, the better line is the move itself.
-_GIVE_BACK = 'Before saying your view, give theirs back: "So from where you sit, ... Have I got that right?"'
 
 
 def _substantive(transcript: Transcript, index: int, quoted: str | None) -> str:
@@ -299,7 +328,7 @@ def build_debrief(transcript: Transcript, persona) -> Debrief:
         trust_moves=_trust_moves(transcript),
         world=world,
         missed=missed,
-        moments=_moments(transcript, labels),
+        moments=_moments(transcript, labels, persona),
         advice=_advice(card, state, world),
         notes=notes,
     )

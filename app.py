@@ -5,10 +5,16 @@ with st.navigation, a pages/ folder would also make Streamlit list every module 
 included) when a page URL is opened directly.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
+# The favicon is a file served by the app: a Material icon here makes the browser fetch an SVG from
+# fonts.gstatic.com, and nothing may leave the machine (tests/test_browser.py).
 st.set_page_config(
-    page_title="Counterpart - rehearsal coach", page_icon=":material/record_voice_over:", layout="wide"
+    page_title="Counterpart - rehearsal coach",
+    page_icon=str(Path(__file__).parent / "views" / "static" / "icon.png"),
+    layout="wide",
 )
 
 PAGES = [

@@ -27,6 +27,7 @@ from coach.errors import InputError
 from coach.llm import ChatBackend, backend_from_settings
 from coach.playbook import retrieval
 from coach.scoring.behaviours import Labelled, classify
+from coach.text import strip_controls
 from coach.transcript import Transcript, Turn
 
 MAX_LINE_CHARS = 4000
@@ -40,7 +41,7 @@ def _now() -> datetime:
 
 def check_line(text: str | None) -> str:
     """The leader's line, stripped; InputError naming the problem when it cannot be used."""
-    line = (text or "").strip()
+    line = strip_controls(text or "").strip()  # no NUL, ESC sequence or bidi override is kept or echoed
     if not line:
         raise InputError("Your line is empty. Type what you would say to them, then send it.")
     if len(line) > MAX_LINE_CHARS:

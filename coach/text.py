@@ -33,6 +33,19 @@ STOPWORDS = frozenset(
 )
 
 
+# Characters a person cannot see or did not mean to type into a conversation: C0/C1 controls (NUL, ESC and
+# the terminal escape sequences they start, except tab and newline), and the bidirectional overrides and
+# isolates that reorder how text displays ("Trojan Source").
+_CONTROL = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters, terminal escape sequences or bidi overrides; tab and newline stay."""
+    return _CONTROL.sub("", text)
+
+
 def clean(text: str | None) -> str:
     """Collapse whitespace; tolerate None."""
     return " ".join((text or "").split())

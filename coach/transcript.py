@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import InputError
+from coach.text import strip_controls
 from coach.textfile import read_text
 
 SPEAKERS = ("leader", "counterpart")
@@ -112,7 +113,10 @@ class Transcript:
                 )
             if not isinstance(text, str):
                 raise InputError(f"{source}: turn {n} has no 'text' string.")
-            turns.append(Turn(speaker, text, raw.get("label"), raw.get("state"), raw.get("meta") or {}))
+            # A hand-edited file may carry NUL, ESC sequences or bidi overrides: they are never kept or shown.
+            turns.append(
+                Turn(speaker, strip_controls(text), raw.get("label"), raw.get("state"), raw.get("meta") or {})
+            )
         return cls(
             persona=str(data["persona"]),
             turns=turns,

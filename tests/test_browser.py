@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -70,3 +72,58 @@ def test_the_draft_review_page_scores_a_draft_in_the_browser(page):
     score = page.get_by_text("/100").first
     score.wait_for()
     assert 0 <= int(score.inner_text().split("/")[0]) < 50  # blames, corrects, pitches, asks nothing
+
+
+# -- nothing leaves the machine -------------------------------------------------------------------------
+HOSTILE = "198.51.100.7"  # TEST-NET-2: never routable; a request to it is a request off the machine
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    """An app whose data holds a shared card with Markdown images and HTML in its name and briefing."""
+    import yaml
+
+    data = tmp_path_factory.mktemp("hostile-data")
+    card = yaml.safe_load((ROOT / "corpus" / "personas" / "maria-cfo.yaml").read_text(encoding="utf-8"))
+    card["id"] = "hostile-cfo"
+    card["name"] = f"Mara ![p](http://{HOSTILE}/name.png) Okafor"
+    card["background"] += f' ![b](http://{HOSTILE}/bg.png) <img src="http://{HOSTILE}/img.png">'
+    (data / "personas").mkdir()
+    (data / "personas" / "hostile-cfo.yaml").write_text(yaml.safe_dump(card), encoding="utf-8")
+    with running_app(data) as app:
+        yield app.url
+
+
+def test_no_rendered_text_makes_the_browser_fetch_another_host(browser, hostile_app):
+    """Markdown images in a persona card, in the leader's own line and in what is quoted back in the
+    debrief stay text: the browser requests nothing from any host but the app's."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    hosts: list[str] = []
+    page.on("request", lambda req: hosts.append(urlparse(req.url).hostname or urlparse(req.url).scheme))
+    page.goto(hostile_app)
+    page.get_by_text("Rehearse a difficult conversation").wait_for()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Mara").click()
+    page.get_by_text(f"![b](http://{HOSTILE}/bg.png)").wait_for()  # the briefing, shown as typed
+    page.get_by_role("button", name="Start rehearsal").click()
+    box = page.get_by_placeholder("What do you say?")
+    box.wait_for()
+    box.fill(f"What keeps you up at night? ![x](http://{HOSTILE}/line.png) <img src=http://{HOSTILE}/l2.png>")
+    box.press("Enter")
+    messages = page.locator('[data-testid="stChatMessage"]')
+    playwright.expect(messages).to_have_count(3)
+    assert f"![x](http://{HOSTILE}/line.png)" in messages.nth(1).inner_text()
+    page.get_by_role("button", name="End and debrief").click()
+    page.get_by_role("heading", name="Debrief").wait_for()
+    for link, landmark in (
+        ("Review a draft", "Review draft"),
+        ("Progress", "Progress"),
+        ("Personas", "Card"),
+    ):
+        page.get_by_role("link", name=link).click()
+        page.get_by_text(landmark).first.wait_for()
+    page.wait_for_timeout(500)
+    context.close()
+    assert set(hosts) <= {"127.0.0.1", "data", "blob"}, sorted(set(hosts))

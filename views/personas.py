@@ -16,7 +16,7 @@ from coach.counterpart.cards import (
 )
 from coach.counterpart.scripted import check_card
 from coach.errors import PersonaError
-from views.common import get_settings, reported
+from views.common import get_settings, inert, reported
 
 NEW = "+ New card"
 ss = st.session_state
@@ -55,7 +55,7 @@ if ss.get("persona_loaded") != choice:  # a new choice: load its text into the e
     ss.pop("persona_result", None)
 
 if choice != NEW and personas[choice].shipped:
-    st.info(f"{choice} ships with the app. Saving stores your edited copy under the id in the text.")
+    st.info(f"{inert(choice)} ships with the app. Saving stores your edited copy under the id in the text.")
 
 FORM_FACTS = 4
 
@@ -112,7 +112,7 @@ with st.expander("Write a card in plain language (a form)", expanded=False):
             )
         st.form_submit_button("Build the card", on_click=_from_form)
     if ss.get("persona_form_error"):
-        st.error(ss.persona_form_error)
+        st.error(inert(ss.persona_form_error))
 
 text = st.text_area("Card (YAML)", key="persona_yaml", height=520)
 c1, c2, c3, c4 = st.columns(4)
@@ -131,7 +131,7 @@ def parsed():
     try:
         return parse_persona_yaml(text, source="card")
     except PersonaError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
         return None
 
 
@@ -141,9 +141,11 @@ if validate or save or check:
         if save:
             with reported():
                 path = save_persona(persona, settings)
-                st.success(f"Saved {persona.id} to {path}. It is now in the list of counterparts.")
+                st.success(
+                    f"Saved {inert(persona.id)} to {inert(path)}. It is now in the list of counterparts."
+                )
         else:
-            st.success(f"Valid: {persona.name}, {len(persona.facts)} facts, {len(persona.core)} core.")
+            st.success(f"Valid: {inert(persona.name)}, {len(persona.facts)} facts, {len(persona.core)} core.")
         st.dataframe(
             [
                 {
@@ -178,11 +180,11 @@ if validate or save or check:
                     " a corrector and a pitcher do not."
                 )
             for problem in report["problems"]:
-                st.warning(problem)
+                st.warning(inert(problem))
 
 if delete and choice != NEW:
     with reported():
         delete_persona(choice, settings)
         ss.persona_loaded = None
-        st.success(f"Deleted {choice}.")
+        st.success(f"Deleted {inert(choice)}.")
         st.rerun()

@@ -9,7 +9,7 @@ from coach.debrief.feedback import build_debrief
 from coach.errors import BackendError, CoachError, InputError
 from coach.rehearsal import Rehearsal, start_rehearsal
 from coach.store import sessions
-from views.common import get_settings, label_badge, reported, warm_up_scorer
+from views.common import get_settings, inert, inert_stream, label_badge, reported, warm_up_scorer
 from views.debrief_view import render_branches, render_debrief
 
 MOOD_ICONS = {
@@ -43,7 +43,7 @@ def begin(persona_id: str, difficulty: str, seed: int) -> None:
     try:
         r = start_rehearsal(settings, persona_id=persona_id, difficulty=difficulty, seed=seed)
     except CoachError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
         return
     ss.rehearsal = r
     ss.family = {r.id: r}
@@ -103,8 +103,8 @@ if r is None:
     )
     p = by_id[pid]
     with st.container(border=True):
-        st.markdown(f"**{p.name}** - {p.role}, {p.company} ({p.industry})")
-        st.caption(p.background)  # the briefing: what the leader knows going in
+        st.markdown(f"**{inert(p.name)}** - {inert(p.role)}, {inert(p.company)} ({inert(p.industry)})")
+        st.caption(inert(p.background))  # the briefing: what the leader knows going in
     st.stop()
 
 # -- the conversation --------------------------------------------------------------------------
@@ -112,7 +112,7 @@ state = r.state
 p = r.persona
 head, mood_col = st.columns([4, 1])
 with head:
-    st.subheader(f"{p.name} · {p.role}, {p.company}")
+    st.subheader(f"{inert(p.name)} · {inert(p.role)}, {inert(p.company)}")
     if r.parent:
         st.caption(f"Branch: trying again from your turn {r.parent['turn']}.")
 with mood_col:
@@ -122,7 +122,7 @@ with mood_col:
 
 if state.get("thats_right"):
     st.success(
-        f'### "That\'s right."\n{p.name} feels understood. That is the goal the playbook sets: now you have '
+        f'### "That\'s right."\n{inert(p.name)} feels understood. That is the goal the playbook sets: now you have '
         "earned the standing to ask for one or two concrete things.",
         icon=":material/verified:",
     )
@@ -130,12 +130,12 @@ if state.get("thats_right"):
 for index, turn in enumerate(r.transcript.turns):
     if turn.speaker == "counterpart":
         with st.chat_message("assistant", avatar=":material/person:"):
-            st.markdown(turn.text)
+            st.markdown(inert(turn.text))
             if (turn.meta or {}).get("move") == "thats_right":
                 st.badge("That's right: they feel understood", icon=":material/verified:", color="green")
         continue
     with st.chat_message("user"):
-        st.markdown(turn.text)
+        st.markdown(inert(turn.text))
         if ss.coaching:
             cols = st.columns([3, 1])
             with cols[0]:
@@ -143,7 +143,7 @@ for index, turn in enumerate(r.transcript.turns):
                 label_badge(turn.label, (turn.meta or {}).get("confidence"), help=evidence.get("cue"))
                 reasons = (turn.meta or {}).get("reasons") or []
                 if reasons:
-                    st.caption(" · ".join(reasons))
+                    st.caption(inert(" · ".join(reasons)))
             with cols[1]:
                 if st.button("Try again from here", key=f"branch-{r.id}-{index}", icon=":material/undo:"):
                     branch_from(index)
@@ -154,10 +154,10 @@ def send(text: str) -> None:
     # Kept until the reply is complete: if the page reruns mid-reply, the line comes back to resend.
     ss.unsent, ss.unsent_error = text, None
     with st.chat_message("user"):
-        st.markdown(text)
+        st.markdown(inert(text))
     try:
         with st.chat_message("assistant", avatar=":material/person:"):
-            st.write_stream(r.say(text))
+            st.write_stream(inert_stream(r.say(text)))
     except (BackendError, InputError) as exc:
         ss.unsent_error = str(exc)
         st.rerun()
@@ -171,7 +171,7 @@ if r.ended:
 else:
     if ss.unsent:
         if ss.get("unsent_error"):
-            st.error(ss.unsent_error, icon=":material/error:")
+            st.error(inert(ss.unsent_error), icon=":material/error:")
         st.warning("Your line was not sent. It is kept here: edit it if you like and send it again.")
         kept = st.text_area("Your line", value=ss.unsent, key=f"unsent-{abs(hash(ss.unsent))}")
         if st.button("Send again", type="primary"):

@@ -49,6 +49,9 @@ def move_instructions(name: str = MOVES_FILE) -> dict[str, str]:
     return out
 
 
+_DELIMITER = re.compile(r"</?\s*reference_material\s*>", re.I)
+
+
 def _passage_text(p: Any) -> str:
     if isinstance(p, str):
         title, text = "", p
@@ -57,10 +60,11 @@ def _passage_text(p: Any) -> str:
     else:
         title = getattr(p, "title", "") or getattr(p, "metadata", {}).get("title", "")
         text = getattr(p, "text", None) or getattr(p, "page_content", "") or ""
-    text = " ".join(str(text).split())
+    # Quoted material, never markup: a document cannot close the reference block or open a new one.
+    title, text = (_DELIMITER.sub("[tag removed]", " ".join(str(x).split())) for x in (title, text))
     if len(text) > MAX_PASSAGE_CHARS:
         text = text[: MAX_PASSAGE_CHARS - 1] + "…"
-    return f"- {title}: {text}" if title else f"- {text}"
+    return f'- {title}: "{text}"' if title else f'- "{text}"'
 
 
 def _known_facts(decision: Decision, persona: Persona) -> tuple[list[str], list[str]]:

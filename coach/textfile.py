@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from coach.errors import CoachError, InputError
 
@@ -36,3 +38,22 @@ def read_text(
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text (byte {exc.start}). Save it as UTF-8 and try again.") from None
+
+
+def parse_json(text: str, source: str, shape: str, error: type[CoachError] = InputError) -> Any:
+    """JSON from a user's file, or one error naming the file, what went wrong and the expected ``shape``.
+
+    Never a traceback: invalid JSON, nesting deep enough to exhaust the parser (``[[[[...``) and integers
+    too long to convert (Python refuses more than 4,300 digits) are all reported as problems of the file."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). Expected {shape}."
+        ) from None
+    except RecursionError:
+        raise error(
+            f"{source}: nested too deeply to be {shape}. Check that the file is the one you meant."
+        ) from None
+    except ValueError as exc:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+        raise error(f"{source}: holds a value JSON cannot carry here ({exc}). Expected {shape}.") from None

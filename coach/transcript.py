@@ -22,13 +22,104 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.errors import InputError
 from coach.text import strip_controls
-from coach.textfile import read_text
+from coach.textfile import parse_json, read_text
 
 SPEAKERS = ("leader", "counterpart")
+# Limits that keep every reader fast on any file: a rehearsal is tens of turns of a few sentences each.
+MAX_TRANSCRIPT_BYTES = 4_000_000
+MAX_TURNS = 1_000
+MAX_TURN_CHARS = 10_000
+SHAPE_HELP = (
+    'A transcript is {"persona": ID, "turns": [{"speaker": "leader" or "counterpart", "text": ...}]}.'
+)
+
+
+class StateIn(BaseModel):
+    """The engine's public state stored with a turn: the fields every reader relies on must have their
+    types (a hand-edited ``"understood": true`` is refused here, not a crash in the scorecard)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    trust: float | None = None
+    patience: float | None = None
+    patience_max: float | None = None
+    revealed: list[str] | None = None
+    understood: list[str] | None = None
+    core: list[str] | None = None
+    thats_right: bool | None = None
+    asks: list[str] | None = None
+    mood: str | None = None
+    difficulty: str | None = None
+    turn: int | None = None
+    closed: bool | None = None
+
+
+class TurnMetaIn(BaseModel):
+    """What the app stores beside a turn (its reading, its label's evidence, the trust change)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    confidence: float | None = None
+    evidence: dict[str, Any] | None = None
+    perceived: dict[str, Any] | None = None
+    trust_delta: float | None = None
+    reasons: list[str] | None = None
+    move: str | None = None
+
+
+class TurnIn(BaseModel):
+    """One turn as a file may hold it (unknown keys are ignored; known ones must have the right type)."""
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+    speaker: Literal["leader", "counterpart"]
+    text: Annotated[str, Field(max_length=MAX_TURN_CHARS)]
+    label: Annotated[str, Field(max_length=40)] | None = None
+    state: StateIn | None = None
+    meta: TurnMetaIn | None = None
+
+
+class TranscriptIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    persona: Annotated[str, Field(min_length=1, max_length=100)]
+    turns: Annotated[list[TurnIn], Field(max_length=MAX_TURNS)]
+    difficulty: Literal["easy", "normal", "hard"] | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    meta: dict[str, Any] | None = None
+
+
+_FIXES = {
+    "speaker": "use 'leader' or 'counterpart'",
+    "text": f"give each turn its words as a string, at most {MAX_TURN_CHARS:,} characters",
+    "turns": f"give a list of at most {MAX_TURNS:,} turn objects",
+    "persona": "give a persona id, e.g. maria-cfo ('coach personas' lists them)",
+    "difficulty": "use easy, normal or hard, or leave it out",
+    "seed": "use a whole number from 0, or leave it out",
+    "state": "it is written by the app; remove it if you edited it",
+    "meta": "it is written by the app; remove it if you edited it",
+    "label": "it is written by the scorer; remove it",
+}
+
+
+def _problems(source: str, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors()[:8]:
+        loc = [str(x) for x in err["loc"]]
+        where = ".".join(loc).replace("turns.", "turn ", 1) or "the file"
+        field = next((x for x in reversed(loc) if x in _FIXES), "")
+        got = repr(err.get("input"))
+        got = got if len(got) <= 60 else got[:57] + "..."
+        msg = "missing" if err["type"] == "missing" else f"{err['msg'].lower()} (got {got})"
+        lines.append(f"{where}: {msg}" + (f"; {_FIXES[field]}" if field else ""))
+    more = len(exc.errors()) - 8
+    return f"{source}: " + "; ".join(lines) + (f"; and {more} more" if more > 0 else "") + ". " + SHAPE_HELP
 
 
 @dataclass
@@ -90,51 +181,40 @@ class Transcript:
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "transcript") -> Transcript:
+        """A transcript from parsed JSON, checked against its schema (:class:`TranscriptIn`): any malformed
+        value is one InputError naming the source, the field and the fix, never a traceback later on."""
         if not isinstance(data, dict):
             raise InputError(
-                f"{source}: expected a JSON object with 'persona' and 'turns', got {type(data).__name__}."
+                f"{source}: expected a JSON object with 'persona' and 'turns', got {type(data).__name__}. "
+                + SHAPE_HELP
             )
-        missing = [k for k in ("persona", "turns") if k not in data]
-        if missing:
-            raise InputError(
-                f"{source}: missing {', '.join(repr(m) for m in missing)}. "
-                'A transcript needs {"persona": ID, "turns": [{"speaker": ..., "text": ...}]}.'
-            )
-        if not isinstance(data["turns"], list):
-            raise InputError(f'{source}: \'turns\' must be a list of {{"speaker", "text"}} objects.')
-        turns = []
-        for n, raw in enumerate(data["turns"]):
-            if not isinstance(raw, dict):
-                raise InputError(f"{source}: turn {n} is not an object; give it 'speaker' and 'text'.")
-            speaker, text = raw.get("speaker"), raw.get("text")
-            if speaker not in SPEAKERS:
-                raise InputError(
-                    f"{source}: turn {n} has speaker {speaker!r}; use 'leader' or 'counterpart'."
-                )
-            if not isinstance(text, str):
-                raise InputError(f"{source}: turn {n} has no 'text' string.")
-            # A hand-edited file may carry NUL, ESC sequences or bidi overrides: they are never kept or shown.
-            turns.append(
-                Turn(speaker, strip_controls(text), raw.get("label"), raw.get("state"), raw.get("meta") or {})
-            )
+        try:
+            doc = TranscriptIn.model_validate(data)
+        except ValidationError as exc:
+            raise InputError(_problems(source, exc)) from None
         return cls(
-            persona=str(data["persona"]),
-            turns=turns,
-            difficulty=data.get("difficulty"),
-            seed=data.get("seed"),
-            meta=data.get("meta") or {},
+            persona=doc.persona,
+            # A hand-edited file may carry NUL, ESC sequences or bidi overrides: they are never kept or shown.
+            turns=[
+                Turn(
+                    t.speaker,
+                    strip_controls(t.text),
+                    t.label,
+                    t.state.model_dump(exclude_unset=True) if t.state is not None else None,
+                    t.meta.model_dump(exclude_unset=True) if t.meta is not None else {},
+                )
+                for t in doc.turns
+            ],
+            difficulty=doc.difficulty,
+            seed=doc.seed,
+            meta=doc.meta or {},
         )
 
     @classmethod
     def load(cls, path: str | Path) -> Transcript:
         """A transcript file, or a kept session file (which wraps one)."""
-        raw = read_text(path, what="a transcript JSON file")
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f'{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). A transcript is {{"persona": ID, "turns": [...]}}.'
-            ) from None
+        raw = read_text(path, what="a transcript JSON file", max_bytes=MAX_TRANSCRIPT_BYTES)
+        data = parse_json(raw, str(path), '{"persona": ID, "turns": [...]}')
         if isinstance(data, dict) and isinstance(data.get("transcript"), dict) and "turns" not in data:
             data = data["transcript"]  # a kept session file wraps its transcript
         return cls.from_dict(data, source=str(path))

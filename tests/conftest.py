@@ -3,7 +3,11 @@ pyproject) and never use the user's real data directory."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hyp_settings
 
 from coach.config import Settings, load_settings
 
@@ -51,3 +55,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# Hypothesis profiles for tests/test_fuzz.py: "ci" (default) runs the same 10,100 inputs every time; "deep"
+# (HYPOTHESIS_PROFILE=deep) ten times as many, random, for a local soak.
+hyp_settings.register_profile(
+    "ci",
+    max_examples=1_800,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
+    print_blob=True,
+)
+hyp_settings.register_profile(
+    "deep", max_examples=18_000, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True
+)
+hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

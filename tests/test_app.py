@@ -92,6 +92,19 @@ def test_progress_lists_kept_rehearsals(app):
     assert app.metric[0].value == "1"
 
 
+def test_one_damaged_session_file_is_reported_and_hides_nothing(app, settings):
+    from coach.store import sessions
+
+    start(app)
+    say(app, "What worries you most this quarter?")
+    bad = sessions.sessions_dir(settings) / "hand-edited.json"
+    bad.write_text('{"format": 2, "transcript": {"persona": "maria-cfo", "meta": [1], "turns": []}}')
+    app.switch_page("views/progress.py").run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.metric[0].value == "1"  # the good rehearsal is still counted
+    assert any("hand-edited.json" in w.value.replace("\\", "") for w in app.warning)
+
+
 def test_the_thats_right_moment_is_unmistakable(app, settings):
     from coach.rehearsal import start_rehearsal
     from tests.helpers import listen_well

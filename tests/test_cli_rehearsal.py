@@ -105,7 +105,7 @@ def test_report_replays_a_plain_transcript_and_says_so(runner, tmp_path):
     "content, message",
     [
         ("{oops", "not valid JSON"),
-        ('{"turns": []}', "missing 'persona'"),
+        ('{"turns": []}', "persona: missing"),
         (
             '{"persona": "maria-cfo", "turns": [{"speaker": "cfo", "text": "x"}]}',
             "use 'leader' or 'counterpart'",

@@ -34,3 +34,22 @@ def test_a_hand_edited_transcript_never_carries_escape_sequences():
         {"persona": "maria-cfo", "turns": [{"speaker": "leader", "text": "Hi\x1b]0;pwned\x07 Maria\u202e"}]}
     )
     assert t.turns[0].text == "Hi Maria"
+
+
+def test_coach_sessions_names_a_damaged_file_and_lists_the_rest(settings, monkeypatch):
+    from click.testing import CliRunner
+
+    from coach.cli import main
+    from coach.rehearsal import start_rehearsal
+    from coach.store import sessions
+
+    r = start_rehearsal(settings, persona_id="maria-cfo")
+    r.turn("What worries you most this quarter?")
+    sessions.save(r, settings)
+    (sessions.sessions_dir(settings) / "broken.json").write_text(
+        '{"transcript": {"persona": 7, "turns": "x"}}'
+    )
+    monkeypatch.setenv("COACH_DATA_DIR", str(settings.data_dir))
+    out = CliRunner().invoke(main, ["sessions"])
+    assert out.exit_code == 0 and r.id in out.output
+    assert "Skipped broken.json" in out.stderr and "persona" in out.stderr and "Traceback" not in out.output

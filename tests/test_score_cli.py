@@ -64,8 +64,8 @@ def test_csv_missing_a_column_names_it(tmp_path, header, missing):
     [
         ("t.json", "{not json", "not valid JSON"),
         ("t.json", "[1, 2]", "expected a JSON object"),
-        ("t.json", '{"persona": "p"}', "missing 'turns'"),
-        ("t.json", '{"persona": "p", "turns": [{"speaker": "boss", "text": "hi"}]}', "speaker 'boss'"),
+        ("t.json", '{"persona": "p"}', "turns: missing"),
+        ("t.json", '{"persona": "p", "turns": [{"speaker": "boss", "text": "hi"}]}', "(got 'boss')"),
         ("u.csv", 'id,context,utterance\n1,"unclosed,quote\n', "malformed CSV"),
         ("u.csv", "id,context,utterance\n1,a,b,c,d\n", "more fields than the header"),
         ("u.csv", "id,context,utterance\n1,a\n", "fewer fields than the header"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.debrief.progress import progress_rows
-from views.common import get_settings, reported
+from coach.store import sessions
+from views.common import get_settings, inert, reported
 
 st.title("Progress")
 settings = get_settings()
@@ -15,6 +16,8 @@ if settings is None:
 rows = []
 with reported():
     rows = progress_rows(settings)
+    for _path, why in sessions.unreadable(settings):
+        st.warning(f"Skipped a session file that cannot be read: {inert(why)}", icon=":material/warning:")
 
 if not rows:
     st.info("No kept rehearsals yet. Every rehearsal you start on the Rehearse page is kept here.")

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 CSV_COLUMNS = ("id", "context", "utterance")
 
 
+MAX_CSV_ROWS = 100_000
+
+
 def read_utterance_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV with id, context, utterance; a missing column is an InputError naming it."""
     try:
@@ -34,6 +37,10 @@ def read_utterance_csv(path: Path) -> list[dict[str, str]]:
             reader.fieldnames = header
             rows = []
             for n, row in enumerate(reader, start=2):
+                if n - 1 > MAX_CSV_ROWS:
+                    raise InputError(
+                        f"{path}: more than {MAX_CSV_ROWS:,} rows. Split the file and score it in parts."
+                    )
                 if None in row:
                     raise InputError(
                         f"{path}: line {n} has more fields than the header; quote fields with commas."
@@ -46,6 +53,8 @@ def read_utterance_csv(path: Path) -> list[dict[str, str]]:
             return rows
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text. Save the CSV as UTF-8.") from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}). Give the path of a CSV file.") from None
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV ({exc}). Check the quoting.") from None
 

@@ -81,6 +81,7 @@ REACTION_PLACEHOLDERS = {
 DEPTH_KINDS = ("why", "cost", "example", "feeling", "more")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_CARD_CHARS = 200_000
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _NUMBERISH = re.compile(r"(?<![\w.])[$£€]?\d[\d,.]*(?:%|k|m|bn|x)?", re.I)
@@ -450,7 +451,16 @@ def _describe(exc: pydantic.ValidationError, data: Any) -> list[str]:
 
 def parse_persona_yaml(text: str, source: str = "card") -> Persona:
     """Validate a card; PersonaError lists every problem, each naming its field."""
+    if len(text) > MAX_CARD_CHARS:
+        raise PersonaError(
+            f"{source}: {len(text):,} characters is too long for a card (limit {MAX_CARD_CHARS:,}). "
+            "Keep the lines short; a card is a page or two."
+        )
     try:
+        # An alias repeats a node without copying it, so ten of them nested make a "billion laughs" that
+        # validation would expand; a card never needs one.
+        if any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Loader)):
+            raise PersonaError(f"{source}: uses YAML aliases (*name); write each value out in full instead.")
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (libyaml's when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -93,8 +93,20 @@ def _read(path: Path) -> dict[str, Any]:
     return doc
 
 
+def unreadable(settings: Settings) -> list[tuple[Path, str]]:
+    """Session files that cannot be read, each with the reason (they are skipped everywhere else)."""
+    out = []
+    for path in sorted(sessions_dir(settings).glob("*.json")):
+        try:
+            Transcript.from_dict(_read(path)["transcript"], source=str(path))
+        except InputError as exc:
+            out.append((path, str(exc)))
+    return out
+
+
 def list_sessions(settings: Settings) -> list[SessionInfo]:
-    """Kept sessions, newest first. Unreadable files are skipped, not fatal."""
+    """Kept sessions, newest first. An unreadable file is skipped, never hiding the rest
+    (:func:`unreadable` names each one and why)."""
     out = []
     for path in sessions_dir(settings).glob("*.json"):
         try:

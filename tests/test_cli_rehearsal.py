@@ -117,3 +117,46 @@ def test_report_rejects_bad_transcripts_clearly(runner, tmp_path, content, messa
     path.write_text(content)
     result = runner.invoke(main, ["report", str(path)])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_a_killed_terminal_rehearsal_keeps_every_answered_turn_and_resumes(tmp_path):
+    """SIGKILL after two answered turns: both are in the kept session, and --resume carries on."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data"), "COACH_BACKEND": "offline"}
+    from pathlib import Path
+
+    coach = str(Path(sys.executable).with_name("coach"))  # the installed entry point, as a user runs it
+    cmd = [coach, "rehearse", "--persona", "maria-cfo", "--json"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    opening = json.loads(proc.stdout.readline())
+    for line in ("What keeps you up at night?", "Who do you see as the competition?"):
+        proc.stdin.write(line + "\n")
+        proc.stdin.flush()
+        json.loads(proc.stdout.readline())  # the reply has been given, so the turn is complete
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    session = opening["session"]
+    kept = json.loads((tmp_path / "data" / "sessions" / f"{session}.json").read_text())
+    leader = [t["text"] for t in kept["transcript"]["turns"] if t["speaker"] == "leader"]
+    assert leader == ["What keeps you up at night?", "Who do you see as the competition?"]
+
+    script = tmp_path / "more.txt"
+    script.write_text("How does the board keep score on you?\n")
+    out = subprocess.run(
+        [coach, "rehearse", "--resume", session, "--script", str(script), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    records = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [r["turn"] for r in records] == [2, 3] and records[-1][
+        "leader"
+    ] == "How does the board keep score on you?"
+    kept = json.loads((tmp_path / "data" / "sessions" / f"{session}.json").read_text())
+    assert sum(t["speaker"] == "leader" for t in kept["transcript"]["turns"]) == 3

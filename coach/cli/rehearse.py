@@ -28,6 +28,7 @@ def _script_lines(path: Path) -> list[str]:
 def _turn_record(n: int, leader: str | None, reply: str, r, step=None) -> dict:
     state = r.state
     record = {
+        "session": r.id,
         "turn": n,
         "leader": leader,
         "reply": reply,
@@ -51,34 +52,51 @@ def _turn_record(n: int, leader: str | None, reply: str, r, step=None) -> dict:
 @click.option("--script", type=click.Path(path_type=Path), help="One leader line per line of FILE.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per turn on stdout.")
 @click.option("--no-save", is_flag=True, help="Do not keep this session in the data directory.")
-def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_save):
+@click.option(
+    "--resume",
+    "resume_id",
+    metavar="ID",
+    help="Go on with a kept session (every turn is saved as it happens).",
+)
+def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_save, resume_id):
     """Rehearse a conversation with a counterpart (type /end to finish)."""
+    from coach.llm import backend_from_settings
     from coach.rehearsal import start_rehearsal
     from coach.store import sessions
 
     settings = load_settings()
     lines = _script_lines(script) if script else None
-    r = start_rehearsal(
-        settings,
-        persona_id=persona_id,
-        persona_file=str(persona_file) if persona_file else None,
-        difficulty=difficulty,
-        seed=seed,
-    )
+    if resume_id:
+        if persona_id or persona_file:
+            raise InputError("--resume continues a kept session with its own persona; drop --persona.")
+        r = sessions.load(resume_id, settings, backend=backend_from_settings(settings))
+        if r.ended:
+            raise InputError(
+                f"Session {resume_id} has ended. Start a new one, or branch it in the app ('Try again from here')."
+            )
+    else:
+        r = start_rehearsal(
+            settings,
+            persona_id=persona_id,
+            persona_file=str(persona_file) if persona_file else None,
+            difficulty=difficulty,
+            seed=seed,
+        )
+    keep = (lambda: sessions.save(r, settings)) if not no_save else (lambda: None)
+    keep()  # kept from the opening line on: a killed terminal loses nothing already said
     opening = r.transcript.turns[-1].text
+    n = r.leader_turn_count
     if as_json:
-        echo_json(_turn_record(0, None, opening, r))
+        echo_json(_turn_record(n, None, opening, r))
     else:
         p = r.persona
-        click.echo(
-            f"Rehearsing with {p.name}, {p.role} at {p.company} ({r.difficulty}). Type /end to finish.\n"
-        )
+        verb = f"Resuming session {r.id} at turn {n}" if resume_id else "Rehearsing"
+        click.echo(f"{verb} with {p.name}, {p.role} at {p.company} ({r.difficulty}). Type /end to finish.\n")
         click.secho(f"{p.name}: ", bold=True, nl=False)
         click.echo(opening)
 
     interactive = lines is None and sys.stdin.isatty() and not as_json
     source = iter(lines) if lines is not None else _stdin_lines(interactive)
-    n = 0
     failed = False
     for line in source:
         if line.strip().lower() in END_WORDS:
@@ -102,15 +120,21 @@ def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_sav
             failed = True
             break
         n += 1
+        keep()
         if as_json:
             echo_json(_turn_record(n, line, step.reply, r, step))
         elif step.state.get("thats_right") and step.move == "thats_right":
             click.secho("  ** That's right: they feel understood. **", fg="green", bold=True)
-    transcript = r.end()
-    if not no_save:
-        path = sessions.save(r, settings)
-        if not as_json:
-            click.echo(f"\nSession kept: {path}")
+    if failed:
+        # The model failed mid-script: the session stays open, so --resume can carry on from here.
+        transcript = r.transcript
+    else:
+        transcript = r.end()
+    path = keep()
+    if path is not None and not as_json:
+        click.echo(
+            f"\nSession kept: {path}" + (f" (go on with: coach rehearse --resume {r.id})" if failed else "")
+        )
     if not as_json:
         state = r.state
         click.echo(

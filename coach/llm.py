@@ -106,11 +106,16 @@ class OpenAIChat(ChatBackend):
     ):
         self.model = model
         self.base_url = base_url
+        self._secret = api_key  # only to scrub it from any error text a server echoes back
         self._client = openai_client(api_key, base_url, timeout, max_retries)
 
     def stream(
         self, messages: Sequence[Message], *, temperature: float = 0.7, max_tokens: int = 300
     ) -> Iterator[str]:
+        """The reply as it streams. A reply that the server cut, that never said it was finished or that
+        is empty raises BackendError (kinds ``cut``, ``incomplete``, ``empty``): a partial reply is never
+        passed off as a whole one."""
+        received, finished = 0, False
         try:
             chunks = self._client.chat.completions.create(
                 model=self.model,
@@ -123,21 +128,51 @@ class OpenAIChat(ChatBackend):
                 for chunk in chunks:
                     if not chunk.choices:
                         continue
+                    finished = finished or chunk.choices[0].finish_reason is not None
                     text = chunk.choices[0].delta.content
                     if text:
+                        received += len(text)
                         yield text
         except Exception as exc:  # noqa: BLE001 - every SDK error is translated at this one edge
-            raise translate_error(exc, model=self.model, base_url=self.base_url) from exc
+            raise translate_error(
+                exc, model=self.model, base_url=self.base_url, received=received, secret=self._secret
+            ) from exc
+        where = self.base_url or "OpenAI"
+        if not finished:
+            raise BackendError(
+                f"{where} stopped sending after {received} characters without saying the reply was finished, "
+                "so it was not kept. Send your line again; if it keeps happening, check the server's log.",
+                kind="incomplete",
+            )
+        if not received:
+            raise BackendError(
+                f"{where} sent an empty reply from model {self.model!r}. Send your line again, or set "
+                "COACH_MODEL to another model.",
+                kind="empty",
+            )
 
 
-def translate_error(exc: Exception, *, model: str, base_url: str | None) -> BackendError:
-    """Turn an openai SDK (or transport) exception into a BackendError that names the fix."""
+def translate_error(
+    exc: Exception, *, model: str, base_url: str | None, received: int = 0, secret: str | None = None
+) -> BackendError:
+    """Turn an openai SDK (or transport) exception into a BackendError that says what happened and the fix.
+
+    The messages name the cause, not the surface: the chat page adds that the line is kept, the draft
+    review that the draft is, the judge which rows fell back. ``received`` is how much of a streamed reply
+    had arrived (a break after that is a cut, not an unreachable server); ``secret`` is scrubbed from any
+    text a server echoes back."""
     import httpx2
     import openai
 
     where = base_url or "OpenAI"
     if isinstance(exc, BackendError):
         return exc
+    if received and isinstance(exc, openai.APIConnectionError | httpx2.TransportError | openai.APIError):
+        return BackendError(
+            f"{where} broke off the reply after {received} characters (the connection was cut mid-stream), so "
+            "it was not kept. Send your line again.",
+            kind="cut",
+        )
     if isinstance(exc, openai.AuthenticationError):
         return BackendError(
             f"{where} refused the API key (401). Check OPENAI_API_KEY, or set COACH_BACKEND=offline "
@@ -163,18 +198,17 @@ def translate_error(exc: Exception, *, model: str, base_url: str | None) -> Back
             kind="not_found",
         )
     if isinstance(exc, openai.RateLimitError):
+        wait = (exc.response.headers.get("retry-after") or "").strip() if exc.response is not None else ""
+        when = f"in {wait} seconds, as it asks" if wait.isdigit() else "in a minute"
         return BackendError(
-            f"{where} is rate-limiting requests (429). Wait a minute and send your line again; "
-            "it has been kept.",
+            f"{where} is rate-limiting requests (429). Try again {when}, or raise COACH_MAX_RETRIES.",
             kind="rate_limit",
         )
     if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException):
         return BackendError(
-            f"{where} did not answer in time. Send your line again, raise COACH_TIMEOUT, "
-            "or use a smaller model.",
+            f"{where} did not answer in time. Try again, raise COACH_TIMEOUT, or use a smaller model.",
             kind="timeout",
         )
-    # A stream cut mid-reply surfaces as a raw transport error, not an openai one.
     if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
         return BackendError(
             f"Cannot reach the model server at {where}. Is it running? Check OPENAI_BASE_URL, "
@@ -182,20 +216,43 @@ def translate_error(exc: Exception, *, model: str, base_url: str | None) -> Back
             kind="connection",
         )
     if isinstance(exc, openai.APIStatusError):
+        body = _short(exc, secret=secret)
         if exc.status_code >= 500:
             return BackendError(
-                f"{where} failed with a server error ({exc.status_code}). Try again in a moment; "
-                "your line has been kept.",
+                f"{where} failed with a server error ({exc.status_code}). Try again in a moment.",
                 kind="server",
             )
+        if exc.status_code == 400 and _CONTEXT_TOO_LONG.search(body):
+            return BackendError(
+                f"The conversation is now longer than model {model!r} can read (its context window). Start a "
+                "new rehearsal or branch from an earlier turn, or set COACH_MODEL to a model with a longer "
+                "context (the offline counterpart has no such limit).",
+                kind="context",
+            )
+        return BackendError(f"{where} rejected the request ({exc.status_code}): {body}", kind="bad_request")
+    if isinstance(exc, ValueError):  # json.JSONDecodeError and the SDK's own parse errors
         return BackendError(
-            f"{where} rejected the request ({exc.status_code}): {_short(exc)}", kind="bad_request"
+            f"{where} sent something that is not a valid OpenAI-compatible reply (malformed JSON). Check "
+            "that OPENAI_BASE_URL points at the API (it usually ends in /v1), then try again.",
+            kind="malformed",
         )
-    return BackendError(f"The model call failed: {type(exc).__name__}: {_short(exc)}", kind="error")
+    return BackendError(
+        f"The model call failed ({type(exc).__name__}): {_short(exc, secret=secret)}", kind="error"
+    )
 
 
-def _short(exc: Exception, limit: int = 200) -> str:
+_CONTEXT_TOO_LONG = re.compile(
+    r"context length|context window|maximum context|too many tokens|prompt is too long|n_ctx", re.I
+)
+# Credentials a server may echo back in an error body: bearer tokens and OpenAI-style keys.
+_CREDENTIAL = re.compile(r"(bearer\s+)\S+|\bsk-[A-Za-z0-9_\-]{8,}", re.I)
+
+
+def _short(exc: Exception, limit: int = 200, secret: str | None = None) -> str:
     text = str(exc).replace("\n", " ")
+    if secret:
+        text = text.replace(secret, "[key removed]")
+    text = _CREDENTIAL.sub(lambda m: (m.group(1) or "") + "[key removed]", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -89,13 +89,15 @@ def test_an_empty_line_is_not_sent():
     assert chat.requests == [] and out.label == "other" and out.scorer.startswith("local")
 
 
-def test_a_backend_failure_stops_the_run_with_its_message():
+def test_a_backend_failure_keeps_what_was_judged_and_says_which_rows_fell_back():
     chat = ScriptedChat(
         ['{"label": "other"}', BackendError("Cannot reach the model server at X.", kind="connection")]
     )
-    with pytest.raises(BackendError, match="Cannot reach"):
-        judge_batch([("Thanks for the time.", "Hi."), (LINE, CONTEXT), ("And another.", "x")], chat)
+    out = judge_batch([("Thanks for the time.", "Hi."), (LINE, CONTEXT), ("And another.", "x")], chat)
     assert len(chat.requests) == 2  # nothing more is sent after a failure
+    assert out[0].scorer == "judge" and out[0].label == "other"
+    for lab in out[1:]:
+        assert lab.scorer.startswith("local: the judge failed (connection)") and "Cannot reach" in lab.scorer
 
 
 def test_the_eval_measures_only_valid_answers_and_says_when_there_are_none():
@@ -155,5 +157,7 @@ def test_score_judge_reports_a_backend_failure_plainly(tmp_path, monkeypatch):
     f = tmp_path / "u.csv"
     f.write_text(f'id,context,utterance\n1,"{CONTEXT}","{LINE}"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["score", str(f), "--judge"])
-    assert result.exit_code == 2
-    assert "refused the connection" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 3  # printed, but not by the judge
+    assert "1\t" in result.stdout  # the row is still labelled, by the local scorer
+    assert "The judge failed at row 1" in result.stderr and "refused the connection" in result.stderr
+    assert "Traceback" not in result.output

@@ -91,8 +91,8 @@ def _status(cls: type[openai.APIStatusError], code: int, body: dict) -> openai.A
             "not_found",
             ["OPENAI_BASE_URL", "/v1"],
         ),
-        (_status(openai.RateLimitError, 429, {"error": "slow down"}), "rate_limit", ["429", "kept"]),
-        (_status(openai.InternalServerError, 500, {"error": "boom"}), "server", ["500", "kept"]),
+        (_status(openai.RateLimitError, 429, {"error": "slow down"}), "rate_limit", ["429", "in a minute"]),
+        (_status(openai.InternalServerError, 500, {"error": "boom"}), "server", ["500", "Try again"]),
         (_status(openai.InternalServerError, 503, {"error": "busy"}), "server", ["503"]),
         (
             _status(openai.BadRequestError, 400, {"error": "context too long"}),
@@ -104,7 +104,8 @@ def _status(cls: type[openai.APIStatusError], code: int, body: dict) -> openai.A
         (httpx2.ReadTimeout("read timed out", request=_request()), "timeout", ["COACH_TIMEOUT"]),
         (openai.APIConnectionError(request=_request()), "connection", ["OPENAI_BASE_URL", "offline"]),
         (httpx2.RemoteProtocolError("peer closed connection", request=_request()), "connection", ["running"]),
-        (ValueError("weird"), "error", ["ValueError", "weird"]),
+        (ValueError("Expecting value: line 1"), "malformed", ["not a valid OpenAI-compatible reply", "/v1"]),
+        (RuntimeError("weird"), "error", ["RuntimeError", "weird"]),
     ],
 )
 def test_translate_error_kind_and_fix(exc, kind, must_say):

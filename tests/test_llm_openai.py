@@ -233,7 +233,7 @@ def test_rate_limit_and_server_error_become_backend_errors(stub, status, kind, w
     with pytest.raises(BackendError) as info:
         _chat(server.base_url).complete(MESSAGES)
     assert info.value.kind == kind
-    assert words in str(info.value) and "kept" in str(info.value)
+    assert words in str(info.value) and "Try again" in str(info.value)
     assert server.paths == ["/v1/chat/completions"]
 
 

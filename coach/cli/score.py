@@ -81,25 +81,36 @@ def score(file: Path, as_json: bool, judge: bool) -> None:
     """Score FILE: a CSV (id,context,utterance) gives a label per row; a transcript JSON, its scorecard."""
     if not file.exists():
         raise InputError(f"{file}: no such file. Give a CSV (id,context,utterance) or a transcript JSON.")
-    label = _judge_labeller() if judge else None
+    fell_back: list[int] = []
+    label = _judge_labeller(fell_back) if judge else None
     if _is_json(file):
         _score_transcript(file, as_json, label)
     else:
         _score_csv(file, as_json, label)
+    if fell_back:
+        raise SystemExit(3)  # the results are printed, but not all of them are the judge's
 
 
 Labeller = Callable[[list[tuple[str, str]]], list["Labelled"]]
 
 
-def _judge_labeller() -> Labeller:
+def _judge_labeller(fell_back: list[int]) -> Labeller:
     from coach.config import load_settings
-    from coach.scoring.judge import configured_judge, judge_batch
+    from coach.scoring.judge import JUDGE_FAILED, configured_judge, judge_batch
 
     backend = configured_judge(load_settings())
 
     def label(pairs: list[tuple[str, str]]) -> list[Labelled]:
         tick = lambda n, total: click.echo(f"judged {n}/{total}", err=True)  # noqa: E731
-        return judge_batch(pairs, backend, progress=tick if len(pairs) > 1 else None)
+        out = judge_batch(pairs, backend, progress=tick if len(pairs) > 1 else None)
+        fell_back[:] = [n for n, lab in enumerate(out, start=1) if lab.scorer.startswith(JUDGE_FAILED)]
+        if fell_back:
+            click.echo(
+                f"The judge failed at row {fell_back[0]}: {out[fell_back[0] - 1].scorer.split(': ', 2)[-1]}\n"
+                f"Rows {fell_back[0]}-{len(out)} use the local scorer (each says so); rows before it were judged.",
+                err=True,
+            )
+        return out
 
     return label
 

@@ -25,7 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from coach.errors import ConfigError
+from coach.errors import BackendError, ConfigError
 from coach.llm import ChatBackend, backend_from_settings, json_object
 from coach.prompts import fill, load_template
 from coach.scoring.behaviours import LABELS, Evidence, Labelled, classify_batch, explain
@@ -33,6 +33,8 @@ from coach.scoring.features import clean
 
 JUDGE = "judge"
 FALLBACK = "local: the judge's answer was not valid"
+# A model fault mid-run: the rows judged so far keep the judge's label, this row and the rest the local one.
+JUDGE_FAILED = "local: the judge failed"
 CONTEXT_CHARS = 1200  # the end of a long counterpart turn is what the leader answers
 UTTERANCE_CHARS = 1200
 
@@ -101,13 +103,21 @@ def judge_batch(
     """Label each (utterance, context) with the judge; see the module docstring for the rules."""
     local = classify_batch(pairs)  # validates the input and is the fallback
     out: list[Labelled] = []
+    failed: BackendError | None = None
     for n, ((utterance, context), mine) in enumerate(zip(pairs, local, strict=True), start=1):
         utterance, context = utterance or "", context or ""
-        if not clean(utterance):  # nothing was said: nothing to judge, the local rule stands
+        if failed is not None:  # after a model fault nothing more is sent; each row says why it is local
+            out.append(replace(mine, scorer=f"{JUDGE_FAILED} ({failed.kind}): {failed}"))
+        elif not clean(utterance):  # nothing was said: nothing to judge, the local rule stands
             out.append(replace(mine, scorer="local: nothing was said"))
         else:
-            raw = backend.complete(judge_messages(utterance, context), temperature=0.0, max_tokens=120)
-            out.append(_verdict_or_fallback(raw, utterance, context, mine))
+            try:
+                raw = backend.complete(judge_messages(utterance, context), temperature=0.0, max_tokens=120)
+            except BackendError as exc:
+                failed = exc
+                out.append(replace(mine, scorer=f"{JUDGE_FAILED} ({exc.kind}): {exc}"))
+            else:
+                out.append(_verdict_or_fallback(raw, utterance, context, mine))
         if progress:
             progress(n, len(pairs))
     return out

@@ -1,0 +1,102 @@
+"""Model faults over real HTTP (tests/faultserver.py on 127.0.0.1): each is named for what happened, with
+the fix; the key never shows; a partial reply is never kept; the conversation survives and goes on once
+the fault clears."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.counterpart.cards import load_persona
+from coach.errors import BackendError
+from coach.llm import OpenAIChat
+from coach.rehearsal import Rehearsal
+from tests.faultserver import fault_server
+
+KEY = "sk-test-NOT-A-REAL-KEY-0123456789"
+MESSAGES = [{"role": "user", "content": "Hello"}]
+
+CASES = [
+    ("401", "auth", "refused the API key"),
+    ("404", "model", "does not know the model"),
+    ("429", "rate_limit", "in 7 seconds"),
+    ("500", "server", "server error (500)"),
+    ("context", "context", "longer than model"),
+    ("echo", "bad_request", "rejected the request (400)"),
+    ("malformed", "malformed", "not a valid OpenAI-compatible reply"),
+    ("cut", "cut", "broke off the reply"),
+    ("nodone", "incomplete", "without saying the reply was finished"),
+    ("empty", "empty", "empty reply"),
+    ("slow", "timeout", "did not answer in time"),
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with fault_server() as url:
+        yield url
+
+
+def _backend(url: str, mode: str) -> OpenAIChat:
+    return OpenAIChat("fault", api_key=KEY, base_url=f"{url}/{mode}/v1", timeout=1.0, max_retries=0)
+
+
+@pytest.mark.parametrize(("mode", "kind", "says"), CASES, ids=[c[0] for c in CASES])
+def test_each_fault_is_named_with_its_fix_and_never_shows_the_key(server, mode, kind, says):
+    with pytest.raises(BackendError) as info:
+        "".join(_backend(server, mode).stream(MESSAGES))
+    assert info.value.kind == kind, str(info.value)
+    assert says in str(info.value)
+    assert KEY not in str(info.value) and "NOT-A-REAL-KEY" not in str(info.value)
+    assert "has been kept" not in str(info.value)  # the surface says what it kept, not the backend
+
+
+def test_a_server_that_is_not_there_is_reported_as_unreachable(free_port):
+    with pytest.raises(BackendError) as info:
+        "".join(
+            OpenAIChat("m", api_key=KEY, base_url=f"http://127.0.0.1:{free_port}/v1", max_retries=0).stream(
+                MESSAGES
+            )
+        )
+    assert info.value.kind == "connection" and "Is it running?" in str(info.value)
+
+
+def test_the_happy_path_streams_the_whole_reply(server):
+    assert "".join(_backend(server, "ok").stream(MESSAGES)) == "Fair question. Margins, mostly."
+
+
+@pytest.mark.parametrize("mode", ["cut", "nodone", "empty", "500", "malformed"])
+def test_a_failed_reply_is_never_kept_and_the_rehearsal_goes_on_when_it_clears(server, mode):
+    r = Rehearsal(load_persona("maria-cfo"), "normal", seed=0, backend=_backend(server, "ok"))
+    r.open()
+    r.turn("What keeps you up at night?")
+    turns, state = len(r.transcript.turns), r.state
+    r.backend = _backend(server, mode)
+    with pytest.raises(BackendError):
+        r.turn("Who do you see as the competition?")
+    assert len(r.transcript.turns) == turns and r.state == state  # nothing half-said is remembered
+    r.backend = _backend(server, "ok")
+    step = r.turn("Who do you see as the competition?")
+    assert step.reply == "Fair question. Margins, mostly."
+    assert r.transcript.turns[-2].text == "Who do you see as the competition?"
+
+
+@pytest.mark.parametrize("mode", ["cut", "429", "echo"])
+def test_the_terminal_names_the_fault_keeps_the_session_and_says_how_to_go_on(
+    server, mode, tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from coach.cli import main
+
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{server}/{mode}/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("COACH_MODEL", "fault")
+    monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    script = tmp_path / "lines.txt"
+    script.write_text("What keeps you up at night?\nWho do you compete with?\n")
+    out = CliRunner().invoke(main, ["rehearse", "--persona", "maria-cfo", "--script", str(script)])
+    assert out.exit_code == 3, out.output
+    assert "Not sent:" in out.stderr and "Your line was: What keeps you up at night?" in out.stderr
+    assert "coach rehearse --resume" in out.output
+    assert KEY not in out.output and "Traceback" not in out.output

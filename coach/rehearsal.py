@@ -232,20 +232,27 @@ def start_rehearsal(
             "Choose one persona: give --persona ID (see 'coach personas') or --persona-file PATH."
         )
     persona = load_persona_file(persona_file) if persona_file else load_persona(persona_id, settings)
-    if backend is None:
-        backend = backend_from_settings(settings)
-    retrieve = None
-    if backend is not None:
-
-        def retrieve(query: str) -> list:
-            return retrieval.search(query, k=2, settings=settings)
-
-        # Build or open the playbook index while the leader reads the opening line, not on their first turn.
-        threading.Thread(target=_quietly, args=(retrieval.open_index, settings), daemon=True).start()
-
+    backend, retrieve = model_seams(settings, backend)
     rehearsal = Rehearsal(persona, difficulty or persona.difficulty, seed, backend=backend, retrieve=retrieve)
     rehearsal.open()
     return rehearsal
+
+
+def model_seams(
+    settings, backend: ChatBackend | None = None
+) -> tuple[ChatBackend | None, Callable[[str], list] | None]:
+    """The configured model (None offline) and, with one, the playbook search that feeds it passages."""
+    if backend is None:
+        backend = backend_from_settings(settings)
+    if backend is None:
+        return None, None
+
+    def retrieve(query: str) -> list:
+        return retrieval.search(query, k=2, settings=settings)
+
+    # Build or open the playbook index while the leader reads the opening line, not on their first turn.
+    threading.Thread(target=_quietly, args=(retrieval.open_index, settings), daemon=True).start()
+    return backend, retrieve
 
 
 def _quietly(fn: Callable, *args) -> None:

@@ -121,3 +121,30 @@ def test_the_thats_right_moment_is_unmistakable(app, settings):
     assert any(
         m.value.startswith(":green-badge[") and "they feel understood" in m.value for m in app.markdown
     )
+
+
+def test_after_a_refresh_the_unfinished_rehearsal_is_offered_and_resumes_whole(app):
+    start(app)
+    say(app, "What worries you most this quarter?")
+    say(app, "Who do you see as the competition these days?")
+    before = [t.text for t in app.session_state["rehearsal"].transcript.turns]
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run(timeout=TIMEOUT)  # a new tab
+    assert any("Unfinished rehearsal" in m.value and "2 of your lines" in m.value for m in fresh.markdown)
+    fresh.button(key=f"resume-{app.session_state['rehearsal'].id}").click().run(timeout=TIMEOUT)
+    assert not fresh.exception
+    assert [t.text for t in fresh.session_state["rehearsal"].transcript.turns] == before
+    say(fresh, "How does the board keep score on you?")
+    assert fresh.session_state["rehearsal"].leader_turn_count == 3
+
+
+def test_a_line_sent_but_never_answered_survives_a_killed_server(app, monkeypatch, free_port):
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port}/v1")  # the model is down
+    monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    start(app)
+    say(app, "What worries you most this quarter?")
+    assert app.text_area[0].value == "What worries you most this quarter?"  # kept in the page
+    monkeypatch.delenv("OPENAI_BASE_URL")  # the server is gone and restarted without the model
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run(timeout=TIMEOUT)
+    assert any("never answered" in m.value for m in fresh.markdown)
+    fresh.button(key=f"resume-{app.session_state['rehearsal'].id}").click().run(timeout=TIMEOUT)
+    assert fresh.text_area[0].value == "What worries you most this quarter?"  # kept on disk too

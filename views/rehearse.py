@@ -52,6 +52,16 @@ def begin(persona_id: str, difficulty: str, seed: int) -> None:
     sessions.save(r, settings)
 
 
+def resume(session_id: str) -> None:
+    with reported():
+        r = sessions.resume(session_id, settings)
+        ss.rehearsal = r
+        ss.family = {r.id: r}
+        ss.unsent = r.transcript.meta.get("pending")  # a line sent but never answered comes back
+        ss.unsent_error = None
+        ss.pop("debrief", None)
+
+
 def branch_from(turn_index: int) -> None:
     r: Rehearsal = ss.rehearsal
     child = r.branch(turn_index)
@@ -105,6 +115,19 @@ if r is None:
     with st.container(border=True):
         st.markdown(f"**{inert(p.name)}** - {inert(p.role)}, {inert(p.company)} ({inert(p.industry)})")
         st.caption(inert(p.background))  # the briefing: what the leader knows going in
+    with reported():
+        left = sessions.unfinished(settings)
+    if left is not None:
+        with st.container(border=True):
+            pending = left.transcript.meta.get("pending")
+            st.markdown(
+                f"**Unfinished rehearsal** with {inert(left.persona_name)}: {left.leader_turns} of your lines, "
+                f"started {inert(left.started[:16].replace('T', ' '))}"
+                + (", and one line you sent that was never answered." if pending else ".")
+            )
+            if st.button("Resume it", icon=":material/play_arrow:", key=f"resume-{left.id}"):
+                resume(left.id)
+                st.rerun()
     st.stop()
 
 # -- the conversation --------------------------------------------------------------------------
@@ -151,8 +174,11 @@ for index, turn in enumerate(r.transcript.turns):
 
 
 def send(text: str) -> None:
-    # Kept until the reply is complete: if the page reruns mid-reply, the line comes back to resend.
+    # Kept until the reply is complete: if the page reruns mid-reply, the line comes back to resend;
+    # and on disk, so that a refresh, a closed tab or a killed server does not lose it either.
     ss.unsent, ss.unsent_error = text, None
+    r.transcript.meta["pending"] = text
+    sessions.save(r, settings)
     with st.chat_message("user"):
         st.markdown(inert(text))
     try:
@@ -162,6 +188,7 @@ def send(text: str) -> None:
         ss.unsent_error = str(exc)
         st.rerun()
     ss.unsent = ss.unsent_error = None
+    r.transcript.meta.pop("pending", None)
     sessions.save(r, settings)
     st.rerun()
 

@@ -12,12 +12,15 @@ from coach.config import load_settings
 from coach.errors import BackendError, InputError
 
 END_WORDS = {"/end", "/quit", "/exit"}
+MAX_SCRIPT_BYTES = 1_000_000  # thousands of turns; a larger file is not a script
 
 
 def _script_lines(path: Path) -> list[str]:
     from coach.textfile import read_text
 
-    text = read_text(path, what="a text file with one line per leader turn (--script)")
+    text = read_text(
+        path, what="a text file with one line per leader turn (--script)", max_bytes=MAX_SCRIPT_BYTES
+    )
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     if not lines:

@@ -17,7 +17,7 @@ from typing import Any
 from coach.config import Settings, ensure_data_dir
 from coach.counterpart.cards import load_persona
 from coach.errors import InputError
-from coach.rehearsal import Rehearsal
+from coach.rehearsal import Rehearsal, model_seams
 from coach.transcript import Transcript
 
 FORMAT = 1
@@ -128,6 +128,25 @@ def list_sessions(settings: Settings) -> list[SessionInfo]:
             )
         )
     return sorted(out, key=lambda s: s.started, reverse=True)
+
+
+def unfinished(settings: Settings) -> SessionInfo | None:
+    """The newest kept rehearsal that was never ended (a refresh, a closed tab or a killed server)."""
+    return next(
+        (
+            s
+            for s in list_sessions(settings)
+            if "ended" not in s.transcript.meta and (s.leader_turns or s.transcript.meta.get("pending"))
+        ),
+        None,
+    )
+
+
+def resume(session_id: str, settings: Settings):
+    """Reopen a kept rehearsal with the configured model, to go on where it stopped; a line that was sent
+    but never answered is in ``transcript.meta["pending"]``."""
+    backend, retrieve = model_seams(settings)
+    return load(session_id, settings, backend=backend, retrieve=retrieve)
 
 
 def load(session_id: str, settings: Settings, *, backend=None, retrieve=None):

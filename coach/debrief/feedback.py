@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach import paths
-from coach.errors import BackendError, CorpusError
+from coach.errors import BackendError, CorpusError, PersonaError
 from coach.llm import json_object
 from coach.playbook.citations import Citation
 from coach.prompts import fill, load_template
@@ -145,11 +145,20 @@ def _what_they_told(persona, transcript: Transcript, index: int) -> tuple[str | 
         authored = [*fact.reveal, *(line for lines in fact.depth.values() for line in lines)]
         if any(_norm(line) in said or said in _norm(line) for line in authored):
             return fact.paraphrase, False
-    reactions = [line for f in persona.facts for line in f.guarded] + [
-        line for name in type(persona.reactions).model_fields for line in persona.lines(name)
-    ]
-    reaction = any(_norm(line) in said for line in reactions)
+    reaction = any(_norm(line) in said for line in _reaction_lines(persona))
     return (told[-1].paraphrase if told and reaction else None), reaction
+
+
+def _reaction_lines(persona) -> list[str]:
+    """Everything the card has them say that is not a fact: refusals, and every reaction pool (with the
+    built-in lines for pools a card leaves empty)."""
+    out = [line for f in persona.facts for line in f.guarded]
+    for name in type(persona.reactions).model_fields:
+        try:
+            out += persona.lines(name)
+        except PersonaError:  # a pool with no lines and no built-in fallback
+            continue
+    return out
 
 
 def _moments(transcript: Transcript, labels, persona=None) -> list[Moment]:

@@ -2,10 +2,11 @@
 
     label_sentences(split_draft(text)) -> [SentenceLabel(index, text, kind, label, behaviour, flags, cue)]
 
-Draft labels (one per body sentence, first that applies wins):
-``blaming`` (fault-finding or us-versus-them), ``correcting``, ``ask`` (a concrete request),
-``their_goals`` (a statement of the counterpart's goals, priorities or pressures), ``question_open``,
-``question_closed``, ``telling`` (informing, explaining, pitching), ``other`` (rapport, logistics).
+Draft labels (one per body sentence): ``ask`` (a concrete request, unless read as a reflection or a
+correction), ``blaming`` (fault-finding wording in a line read as telling or correcting), else the
+classifier's own label in a draft's words: ``their_goals`` (reflect), ``correcting`` (correct),
+``question_open``, ``question_closed``, ``telling`` (inform), ``other``. Flags beside the label: pitch,
+us_vs_them, blame, invites_correction.
 
 Every label is the behaviour classifier's (``coach.scoring.behaviours``, each sentence read after the one
 before it), refined but never overruled; asks, pitches, blame and us-versus-them wording are the same cues
@@ -83,9 +84,7 @@ class SentenceLabel:
     behaviour: str | None  # the listening-behaviour classifier's label (body sentences)
     confidence: float | None
     cue: str  # why this label, in a few words
-    flags: tuple[str, ...] = field(
-        default=()
-    )  # extra signals: pitch, invites_correction, us_vs_them, vague_ask
+    flags: tuple[str, ...] = field(default=())  # extra signals: pitch, invites_correction, us_vs_them, blame
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

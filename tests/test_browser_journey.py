@@ -123,3 +123,55 @@ def test_a_whole_session_in_the_browser(tmp_path):
             page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         browser.close()
     assert set(hosts) <= {"127.0.0.1", "data", "blob"}, sorted(set(hosts))
+
+
+def test_a_card_written_in_the_form_is_saved_and_rehearsed_in_the_browser(tmp_path):
+    fields = {
+        "Name": "Priya Nair",
+        "Role": "Chief Operating Officer",
+        "Company": "Harbour Logistics",
+        "Industry": "Port logistics",
+    }
+    facts = [
+        (
+            "A new automated terminal down the coast is winning the big shipping lines on speed.",
+            "Honestly? The automated terminal down the coast. They turn ships round in half the time.",
+        ),
+        (
+            "The customers who matter are three shipping lines that want berths on time, every time.",
+            "Three shipping lines. Give them a berth on time and they stay.",
+        ),
+    ]
+    with playwright.sync_playwright() as p, running_app(tmp_path / "data") as app:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(app.url)
+        page.get_by_role("link", name="Personas").click()
+        page.get_by_text("Write a card in plain language (a form)").click()
+        for label, value in fields.items():
+            page.get_by_label(label, exact=True).fill(value)
+        for i, (statement, said) in enumerate(facts):
+            page.get_by_label("The fact, in a sentence").nth(i).fill(statement)
+            page.get_by_label("What they say when asked (one line each)").nth(i).fill(said)
+        page.get_by_role("button", name="Build the card").click()
+        yaml_box = page.get_by_label("Card (YAML)")
+        playwright.expect(yaml_box).to_contain_text("Priya Nair")
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text("It is now in the list of counterparts").wait_for()
+
+        page.get_by_role("link", name="Rehearse").click()
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="Priya Nair").click()
+        page.get_by_role("button", name="Start rehearsal").click()
+        box = page.get_by_placeholder("What do you say?")
+        box.wait_for()
+        box.fill("Who's giving you the hardest time out there these days?")
+        box.press("Enter")
+        messages = page.locator('[data-testid="stChatMessage"]')
+        playwright.expect(messages).to_have_count(3)
+        playwright.expect(messages.nth(2)).to_contain_text(
+            "automated terminal"
+        )  # her own words, from the form
+        page.screenshot(path=str(tmp_path / "own-card.png"), full_page=True)
+        browser.close()

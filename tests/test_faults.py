@@ -80,10 +80,33 @@ def test_a_failed_reply_is_never_kept_and_the_rehearsal_goes_on_when_it_clears(s
     assert r.transcript.turns[-2].text == "Who do you see as the competition?"
 
 
-@pytest.mark.parametrize("mode", ["cut", "429", "echo"])
-def test_the_terminal_names_the_fault_keeps_the_session_and_says_how_to_go_on(
-    server, mode, tmp_path, monkeypatch
-):
+ALL_MODES = [c[0] for c in CASES]
+
+
+@pytest.mark.parametrize("mode", ALL_MODES)
+def test_the_rehearse_page_names_every_fault_and_keeps_the_line(server, mode, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{server}/{mode}/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("COACH_MODEL", "fault")
+    monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    monkeypatch.setenv("COACH_TIMEOUT", "1")
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    app.button(key=next(b.key for b in app.button if b.label == "Start rehearsal")).click().run()
+    line = "What does a good year look like for you?"
+    app.chat_input[0].set_value(line).run()
+    says = next(c[2] for c in CASES if c[0] == mode)
+    shown = " ".join(e.value.replace("\\", "") for e in app.error)
+    assert says in shown and KEY not in shown, shown
+    assert app.text_area[0].value == line  # nothing typed is lost
+    assert app.session_state["rehearsal"].leader_turn_count == 0  # and nothing half-said is kept
+
+
+@pytest.mark.parametrize("mode", ALL_MODES)
+def test_the_terminal_names_every_fault(server, mode, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from coach.cli import main
@@ -93,10 +116,12 @@ def test_the_terminal_names_the_fault_keeps_the_session_and_says_how_to_go_on(
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("COACH_MODEL", "fault")
     monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    monkeypatch.setenv("COACH_TIMEOUT", "1")
     script = tmp_path / "lines.txt"
-    script.write_text("What keeps you up at night?\nWho do you compete with?\n")
+    script.write_text("What keeps you up at night?\n")
     out = CliRunner().invoke(main, ["rehearse", "--persona", "maria-cfo", "--script", str(script)])
-    assert out.exit_code == 3, out.output
-    assert "Not sent:" in out.stderr and "Your line was: What keeps you up at night?" in out.stderr
-    assert "coach rehearse --resume" in out.output
+    says = next(c[2] for c in CASES if c[0] == mode)
+    assert out.exit_code == 3 and says in out.stderr, out.output
+    assert "Your line was: What keeps you up at night?" in out.stderr
+    assert "coach rehearse --resume" in out.output  # the session is kept open to go on with
     assert KEY not in out.output and "Traceback" not in out.output

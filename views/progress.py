@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.debrief.progress import progress_rows
-from coach.store import sessions
 from views.common import get_settings, inert, reported
 
 st.title("Progress")
@@ -13,10 +12,10 @@ settings = get_settings()
 if settings is None:
     st.stop()
 
-rows = []
+rows, skipped = [], []
 with reported():
-    rows = progress_rows(settings)
-    for _path, why in sessions.unreadable(settings):
+    rows = progress_rows(settings, skipped)
+    for _path, why in skipped:
         st.warning(f"Skipped a session file that cannot be read: {inert(why)}", icon=":material/warning:")
 
 if not rows:

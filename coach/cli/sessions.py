@@ -13,11 +13,10 @@ from coach.config import load_settings
 def sessions_cmd(as_json):
     """List kept rehearsals, oldest first, with the measures that show progress."""
     from coach.debrief.progress import progress_rows
-    from coach.store.sessions import unreadable
 
-    settings = load_settings()
-    rows = progress_rows(settings)
-    for path, why in unreadable(settings):
+    skipped: list = []
+    rows = progress_rows(load_settings(), skipped)
+    for path, why in skipped:
         click.echo(f"Skipped {path.name}: {why}", err=True)
     if as_json:
         for row in rows:

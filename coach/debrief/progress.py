@@ -19,10 +19,11 @@ TRACKED = (
 )
 
 
-def progress_rows(settings: Settings) -> list[dict[str, Any]]:
-    """Oldest first, so charts read left to right."""
+def progress_rows(settings: Settings, skipped: list | None = None) -> list[dict[str, Any]]:
+    """Oldest first, so charts read left to right; unreadable session files go to ``skipped``
+    (see :func:`coach.store.sessions.list_sessions`)."""
     rows = []
-    for info in reversed(sessions.list_sessions(settings)):
+    for info in reversed(sessions.list_sessions(settings, skipped)):
         if not info.leader_turns:
             continue
         transcript = info.transcript  # already read by list_sessions

@@ -93,26 +93,17 @@ def _read(path: Path) -> dict[str, Any]:
     return doc
 
 
-def unreadable(settings: Settings) -> list[tuple[Path, str]]:
-    """Session files that cannot be read, each with the reason (they are skipped everywhere else)."""
-    out = []
-    for path in sorted(sessions_dir(settings).glob("*.json")):
-        try:
-            Transcript.from_dict(_read(path)["transcript"], source=str(path))
-        except InputError as exc:
-            out.append((path, str(exc)))
-    return out
-
-
-def list_sessions(settings: Settings) -> list[SessionInfo]:
-    """Kept sessions, newest first. An unreadable file is skipped, never hiding the rest
-    (:func:`unreadable` names each one and why)."""
+def list_sessions(settings: Settings, skipped: list[tuple[Path, str]] | None = None) -> list[SessionInfo]:
+    """Kept sessions, newest first. An unreadable file is skipped, never hiding the rest; pass ``skipped``
+    to learn which (each path with the reason), from the same reading of the folder."""
     out = []
     for path in sessions_dir(settings).glob("*.json"):
         try:
             doc = _read(path)
             tr = Transcript.from_dict(doc["transcript"], source=str(path))
-        except InputError:
+        except InputError as exc:
+            if skipped is not None:
+                skipped.append((path, str(exc)))
             continue
         out.append(
             SessionInfo(

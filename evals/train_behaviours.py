@@ -29,7 +29,7 @@ import numpy as np
 from coach.embeddings import MODEL_ID
 from coach.scoring.behaviours import LABELS, scores
 from coach.scoring.classifier import ASSET_DIR, Network
-from coach.scoring.features import CUE_NAMES, embed_pair, embed_text, feature_matrix
+from coach.scoring.features import CUE_NAMES, embed_text, feature_matrix, in_context
 from evals.behaviours import REPO, SHARED_DATA, Report, Row, agreement, format_report, read_labelled
 from evals.embcache import CACHE, PAIR_CACHE, encode_cached, encode_pairs_cached
 
@@ -60,10 +60,9 @@ def featurize(rows: Sequence[Row], cache: Path | None = CACHE) -> np.ndarray:
     """The same features coach.scoring.behaviours computes at run time (embeddings come from the disk cache)."""
     pairs = [(r.utterance, r.context) for r in rows]
     solo = encode_cached([embed_text(u) for u, _ in pairs], cache, progress=True)
-    in_context = encode_pairs_cached(
-        [embed_pair(u, c) for u, c in pairs], PAIR_CACHE if cache is not None else None, progress=True
-    )
-    return feature_matrix(pairs, solo, in_context)
+    pair_cache = PAIR_CACHE if cache is not None else None
+    after = in_context(pairs, solo, lambda todo: encode_pairs_cached(todo, pair_cache, progress=True))
+    return feature_matrix(pairs, solo, after)
 
 
 def source_weights(sources: Sequence[str]) -> np.ndarray:

@@ -117,7 +117,7 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
     net = shipped_network()
     enc = local_encoder()
     emb = enc.encode_layer3([F.embed_text(u) for u, _ in pairs])
-    x = F.feature_matrix(pairs, emb, enc.encode_pair_layer3([F.embed_pair(u, c) for u, c in pairs]))
+    x = F.feature_matrix(pairs, emb, F.in_context(pairs, emb, enc.encode_pair_layer3))
     if x.shape[1] != net.n_features:
         raise CorpusError(
             f"The behaviour model expects {net.n_features} features but coach/scoring/features.py makes {x.shape[1]}; "

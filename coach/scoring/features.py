@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -393,6 +393,20 @@ def feature_matrix(pairs: Sequence[tuple[str, str]], emb_u: np.ndarray, emb_pair
     """[emb(utterance), emb(utterance after context) - emb(utterance), lexical cues] for each pair, float32."""
     lex = np.stack([lexical_features(u, c) for u, c in pairs]) if pairs else np.zeros((0, len(CUE_NAMES)))
     return np.hstack([emb_u, emb_pair - emb_u, lex]).astype(np.float32)
+
+
+def in_context(
+    pairs: Sequence[tuple[str, str]],
+    emb_u: np.ndarray,
+    encode_pairs: Callable[[list[tuple[str, str]]], np.ndarray],
+) -> np.ndarray:
+    """Each utterance's vector read after its context; a line with no context is its own vector already
+    (the encoder gives exactly ``emb_u`` then), so only the lines with one are encoded again."""
+    out = np.array(emb_u, dtype=np.float32, copy=True)
+    todo = [i for i, (_, c) in enumerate(pairs) if c and c.strip()]
+    if todo:
+        out[todo] = encode_pairs([embed_pair(*pairs[i]) for i in todo])
+    return out
 
 
 def embed_pair(utterance: str, context: str) -> tuple[str, str]:

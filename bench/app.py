@@ -18,14 +18,7 @@ import time
 from pathlib import Path
 
 from bench.machine import describe
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+from coach.bench import CHROMIUM, CHROMIUM_ARGS, rss_mb, running_app
 
 
 def one_run() -> dict[str, float]:

@@ -19,15 +19,9 @@ import time
 from pathlib import Path
 
 from bench.machine import describe
+from coach.bench import percentile
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0-100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def _questions(n: int) -> list[str]:

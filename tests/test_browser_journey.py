@@ -4,14 +4,12 @@ review. Screenshots are saved beside the test's temporary files (``--basetemp`` 
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
 from coach.counterpart.cards import list_personas
 from coach.counterpart.scripted import QUESTIONS, summary_of
 from coach.rehearsal import Rehearsal
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, record_hosts, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -64,12 +62,11 @@ def test_a_whole_session_in_the_browser(tmp_path):
     mirror.open()
     asked = {d: 0 for d in QUESTIONS}
     heard: list[str] = []
-    hosts: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(30_000)
-        page.on("request", lambda req: hosts.append(urlparse(req.url).hostname or urlparse(req.url).scheme))
+        hosts = record_hosts(page)
         with running_app(data) as app:
             page.goto(app.url)
             page.get_by_text("Rehearse a difficult conversation").wait_for()
@@ -122,7 +119,7 @@ def test_a_whole_session_in_the_browser(tmp_path):
             assert int(score.inner_text().split("/")[0]) >= 60  # a listening-first draft scores well
             page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         browser.close()
-    assert set(hosts) <= {"127.0.0.1", "data", "blob"}, sorted(set(hosts))
+    assert set(hosts) <= OWN_HOSTS, sorted(set(hosts))
 
 
 def test_a_card_written_in_the_form_is_saved_and_rehearsed_in_the_browser(tmp_path):

@@ -140,7 +140,8 @@ def _what_they_told(persona, transcript: Transcript, index: int) -> tuple[str | 
     if not said or persona is None:
         return None, False
     state = next((t.state for t in reversed(transcript.turns[:index]) if t.state), None) or {}
-    told = [persona.fact(i) for i in state.get("revealed", []) if i in {f.id for f in persona.facts}]
+    known = {f.id for f in persona.facts}
+    told = [persona.fact(i) for i in state.get("revealed", []) if i in known]
     for fact in told:
         authored = [*fact.reveal, *(line for lines in fact.depth.values() for line in lines)]
         if any(_norm(line) in said or said in _norm(line) for line in authored):

@@ -64,7 +64,8 @@ def _as_labelled(move: LeaderMove, s: SentenceLabel) -> LeaderMove:
     """The draft's sentence label is the reading the simulated reader reacts to (one scorer for every
     surface): a sentence labelled correcting or blaming, with a label the score counts
     (:func:`coach.drafts.score.sure`), is taken as a correction, even with nothing said yet to contradict (a
-    message argues with the reader's presumed view), and one that is not is never taken as one. Everything else perception read (asks, pitch, what it is about) stands."""
+    message argues with the reader's presumed view), and one that is not is never taken as one. Everything
+    else perception read (asks, pitch, what it is about) stands."""
     arguing = s.label in ("correcting", "blaming")
     if arguing and sure(s) and move.act is not Act.CORRECTION:
         return replace(move, act=Act.CORRECTION)

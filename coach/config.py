@@ -11,6 +11,7 @@
 | COACH_EMBEDDINGS      | ``local`` (bundled MiniLM) or ``openai``                 | ``local``      |
 | COACH_EMBEDDING_MODEL | embedding model when COACH_EMBEDDINGS=openai | ``text-embedding-3-small`` |
 | COACH_DATA_DIR        | where the index, sessions and your personas live         | see below      |
+| COACH_DATABASE_URL    | where sessions are kept: a SQLAlchemy URL (PostgreSQL for a team) | SQLite in the data dir |
 
 COACH_BACKEND defaults to ``openai`` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else ``offline``.
 COACH_DATA_DIR defaults to ``$XDG_DATA_HOME/counterpart``, or ``~/.local/share/counterpart``.
@@ -21,6 +22,7 @@ The API key is held in memory only: it is excluded from ``repr`` and ``describe(
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -48,12 +50,15 @@ class Settings:
     embeddings: str = "local"
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     data_dir: Path = field(default_factory=lambda: _default_data_dir(os.environ))
+    database_url: str | None = field(default=None, repr=False)  # may hold a password; repr shows it without
 
     def __repr__(self) -> str:
         """Every field but the key; a credential inside OPENAI_BASE_URL is dropped too."""
         shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
         if self.base_url:
             shown["base_url"] = _without_userinfo(self.base_url)
+        if self.database_url:
+            shown["database_url"] = _without_userinfo(self.database_url)
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     @property
@@ -156,6 +161,14 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, An
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"COACH_DATA_DIR={str(data_dir)!r} is a file. Point COACH_DATA_DIR at a folder.")
 
+    database_url = get("COACH_DATABASE_URL")
+    if database_url and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
+        raise ConfigError(
+            f"COACH_DATABASE_URL={_without_userinfo(database_url)!r} is not a database URL Counterpart "
+            "can use. Set it like postgresql://user:password@host:5432/counterpart, or "
+            "sqlite:////path/to/coach.db, or unset it to keep sessions in the data directory."
+        )
+
     return Settings(
         backend=backend,
         model=get("COACH_MODEL") or DEFAULT_MODEL,
@@ -166,6 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, An
         embeddings=embeddings,
         embedding_model=get("COACH_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
         data_dir=data_dir,
+        database_url=database_url,
     )
 
 

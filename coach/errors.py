@@ -27,3 +27,7 @@ class CorpusError(CoachError):
 
 class PersonaError(CoachError):
     """A persona card is missing or invalid (the message names the field)."""
+
+
+class StoreError(CoachError):
+    """The session database failed a read or a write (the message names the database and the fix)."""

@@ -22,6 +22,7 @@ from typing import Any
 
 from coach.counterpart.cards import Persona, load_persona, load_persona_file
 from coach.counterpart.engine import Engine
+from coach.counterpart.perceive import LeaderMove
 from coach.counterpart.voice import speak
 from coach.errors import InputError
 from coach.llm import ChatBackend, backend_from_settings
@@ -87,8 +88,9 @@ class Rehearsal:
         )
         if self.parent:
             self.transcript.meta["parent"] = self.parent
-        # engine snapshot taken just before each leader turn, keyed by that turn's index
-        self.snapshots: dict[int, dict[str, Any]] = {}
+        # Engine snapshots of a session kept by an earlier version whose turns do not replay to them
+        # (coach/store/legacy.py); every other branch replays the stored readings (engine_before).
+        self.legacy_snapshots: dict[int, dict[str, Any]] = {}
         self.ended = False
 
     # -- the conversation ------------------------------------------------------------------
@@ -126,7 +128,6 @@ class Rehearsal:
             if not completed:
                 self.engine.restore(before)
         reply = "".join(chunks).strip() or decision.line
-        self.snapshots[index] = before
         self.transcript.turns.append(
             Turn(
                 "leader",
@@ -193,10 +194,35 @@ class Rehearsal:
         return self.transcript
 
     # -- "try that line again" -------------------------------------------------------------
+    def engine_before(self, turn_index: int) -> Engine:
+        """The engine exactly as it stood just before turn ``turn_index``: a fresh engine with the same
+        card, difficulty and seed, given the opening and each earlier leader turn's stored reading.
+        ``Engine.step`` is pure given the seed and the readings, so nothing else needs keeping."""
+        engine = Engine(self.persona, difficulty=self.difficulty, seed=self.seed)
+        start = max((i for i in self.legacy_snapshots if i <= turn_index), default=None)
+        if start is not None:  # an old session: from its nearest snapshot, then replay the rest
+            engine.restore(self.legacy_snapshots[start])
+        for turn in self.transcript.turns[start or 0 : turn_index]:
+            meta = turn.meta or {}
+            if turn.speaker == "counterpart" and meta.get("move") == "open":
+                engine.opening()
+            elif turn.speaker == "leader":
+                if not isinstance(meta.get("perceived"), dict):
+                    raise InputError(
+                        f"Turn {self.transcript.turns.index(turn)} of this rehearsal carries no reading, so "
+                        "the counterpart cannot be put back as it was there. Start a new rehearsal."
+                    )
+                engine.step(LeaderMove.from_dict(turn.text, meta["perceived"]))
+        return engine
+
+    def replay_engine(self) -> None:
+        """Bring the engine to the end of the transcript (a kept session reopened)."""
+        self.engine = self.engine_before(len(self.transcript.turns))
+
     def branch(self, turn_index: int) -> Rehearsal:
         """A new rehearsal that rewinds to just before leader turn ``turn_index``."""
-        if turn_index not in self.snapshots:
-            leader_turns = sorted(self.snapshots)
+        leader_turns = [i for i, _ in self.transcript.leader_turns()]
+        if turn_index not in leader_turns:
             raise InputError(
                 f"Turn {turn_index} is not one of your lines in this rehearsal; "
                 f"branch from one of turns {leader_turns}."
@@ -211,8 +237,8 @@ class Rehearsal:
             clock=self.clock,
         )
         child.transcript.turns = copy.deepcopy(self.transcript.turns[:turn_index])
-        child.snapshots = {i: s for i, s in self.snapshots.items() if i < turn_index}
-        child.engine.restore(self.snapshots[turn_index])
+        child.legacy_snapshots = {i: s for i, s in self.legacy_snapshots.items() if i <= turn_index}
+        child.engine = self.engine_before(turn_index)
         return child
 
 

@@ -26,6 +26,7 @@ def _isolated_env(monkeypatch, tmp_path):
         "COACH_MAX_RETRIES",
         "COACH_EMBEDDINGS",
         "COACH_EMBEDDING_MODEL",
+        "COACH_DATABASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "coach-data"))
@@ -72,3 +73,32 @@ hyp_settings.register_profile(
     "deep", max_examples=18_000, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True
 )
 hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real PostgreSQL server for the run (tests/pgserver.py)."""
+    from tests import pgserver
+
+    server = pgserver.start_server()
+    if server is None:
+        if os.environ.get("COACH_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL is not installed: install Debian's postgresql package (.ci/run does).")
+        pytest.skip(
+            "PostgreSQL is not installed (Debian's postgresql package); the SQLite runs still test the store"
+        )
+    yield server
+    pgserver.remove(server)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_settings(request, tmp_path) -> Settings:
+    """Offline settings on each database the store supports: SQLite in a fresh data directory, and a fresh
+    database on the real PostgreSQL server."""
+    env = {"COACH_DATA_DIR": str(tmp_path / "coach-data")}
+    if request.param == "postgresql":
+        env["COACH_DATABASE_URL"] = request.getfixturevalue("pg_server").create_database()
+    yield load_settings(env)
+    from coach.store import db
+
+    db.dispose_all()

@@ -24,3 +24,12 @@ def listen_well(r: Rehearsal, max_turns: int = 60) -> Rehearsal:
         for fact_id in step.facts_now:
             r.turn(f"So {persona.fact(fact_id).paraphrase}.")
     return r
+
+
+def legacy_folder(settings):
+    """Where an earlier version kept one JSON file per session (coach/store/legacy.py migrates them)."""
+    from coach.store.legacy import legacy_dir
+
+    folder = legacy_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -86,20 +86,20 @@ def test_try_again_from_here_branches_and_keeps_the_line_to_edit(app):
 def test_progress_lists_kept_rehearsals(app):
     start(app)
     say(app, "What worries you most this quarter?")
-    app.switch_page("views/progress.py").run(timeout=TIMEOUT)
+    app.switch_page("views/history.py").run(timeout=TIMEOUT)
     assert not app.exception
-    assert app.title[0].value == "Progress"
+    assert app.title[0].value == "History"
     assert app.metric[0].value == "1"
 
 
 def test_one_damaged_session_file_is_reported_and_hides_nothing(app, settings):
-    from coach.store import sessions
+    from tests.helpers import legacy_folder
 
     start(app)
     say(app, "What worries you most this quarter?")
-    bad = sessions.sessions_dir(settings) / "hand-edited.json"
+    bad = legacy_folder(settings) / "hand-edited.json"
     bad.write_text('{"format": 2, "transcript": {"persona": "maria-cfo", "meta": [1], "turns": []}}')
-    app.switch_page("views/progress.py").run(timeout=TIMEOUT)
+    app.switch_page("views/history.py").run(timeout=TIMEOUT)
     assert not app.exception
     assert app.metric[0].value == "1"  # the good rehearsal is still counted
     assert any("hand-edited.json" in w.value.replace("\\", "") for w in app.warning)

@@ -116,7 +116,7 @@ def test_no_rendered_text_makes_the_browser_fetch_another_host(browser, hostile_
     page.get_by_role("heading", name="Debrief").wait_for()
     for link, landmark in (
         ("Review a draft", "Review draft"),
-        ("Progress", "Progress"),
+        ("History", "History"),
         ("Personas", "Card"),
     ):
         page.get_by_role("link", name=link).click()

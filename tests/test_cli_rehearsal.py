@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -67,13 +68,11 @@ def test_rehearse_errors_name_the_problem(runner, args, message):
 def test_report_gives_a_cited_debrief_of_a_kept_session(runner, script, tmp_path):
     runner.invoke(main, ["rehearse", "--persona", "maria-cfo", "--script", str(script)])
     rows = json.loads(runner.invoke(main, ["sessions", "--json"]).stdout.splitlines()[0])
-    from coach.config import load_settings
-    from coach.store.sessions import sessions_dir
-
-    path = sessions_dir(load_settings()) / f"{rows['id']}.json"
-    md = runner.invoke(main, ["report", str(path)])
+    md = runner.invoke(main, ["report", rows["id"]])  # a kept session, by its id
     assert md.exit_code == 0, md.output
     assert "# Debrief" in md.stdout and "finance starved IT" in md.stdout and "## Sources" in md.stdout
+    path = tmp_path / "kept.json"  # and the same session as a transcript file
+    path.write_text(runner.invoke(main, ["sessions", "show", rows["id"], "--json"]).stdout)
     js = runner.invoke(main, ["report", str(path), "--format", "json"])
     assert json.loads(js.stdout)["persona_id"] == "maria-cfo"
 
@@ -141,8 +140,8 @@ def test_a_killed_terminal_rehearsal_keeps_every_answered_turn_and_resumes(tmp_p
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     session = opening["session"]
-    kept = json.loads((tmp_path / "data" / "sessions" / f"{session}.json").read_text())
-    leader = [t["text"] for t in kept["transcript"]["turns"] if t["speaker"] == "leader"]
+    kept = _kept(coach, session, env)
+    leader = [t["text"] for t in kept["turns"] if t["speaker"] == "leader"]
     assert leader == ["What keeps you up at night?", "Who do you see as the competition?"]
 
     script = tmp_path / "more.txt"
@@ -158,5 +157,13 @@ def test_a_killed_terminal_rehearsal_keeps_every_answered_turn_and_resumes(tmp_p
     assert [r["turn"] for r in records] == [2, 3] and records[-1][
         "leader"
     ] == "How does the board keep score on you?"
-    kept = json.loads((tmp_path / "data" / "sessions" / f"{session}.json").read_text())
-    assert sum(t["speaker"] == "leader" for t in kept["transcript"]["turns"]) == 3
+    kept = _kept(coach, session, env)
+    assert sum(t["speaker"] == "leader" for t in kept["turns"]) == 3
+
+
+def _kept(coach: str, session: str, env: dict) -> dict:
+    """The session as the store holds it, read by another process (``coach sessions show --json``)."""
+    out = subprocess.run(
+        [coach, "sessions", "show", session, "--json"], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(out.stdout)

@@ -42,13 +42,12 @@ def test_coach_sessions_names_a_damaged_file_and_lists_the_rest(settings, monkey
     from coach.cli import main
     from coach.rehearsal import start_rehearsal
     from coach.store import sessions
+    from tests.helpers import legacy_folder
 
     r = start_rehearsal(settings, persona_id="maria-cfo")
     r.turn("What worries you most this quarter?")
     sessions.save(r, settings)
-    (sessions.sessions_dir(settings) / "broken.json").write_text(
-        '{"transcript": {"persona": 7, "turns": "x"}}'
-    )
+    (legacy_folder(settings) / "broken.json").write_text('{"transcript": {"persona": 7, "turns": "x"}}')
     monkeypatch.setenv("COACH_DATA_DIR", str(settings.data_dir))
     out = CliRunner().invoke(main, ["sessions"])
     assert out.exit_code == 0 and r.id in out.output

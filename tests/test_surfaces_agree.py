@@ -24,7 +24,7 @@ from coach.store import sessions
 from coach.transcript import Transcript
 from coach.vocab import Act
 from evals.lines import play_scripted
-from tests.helpers import listen_well
+from tests.helpers import legacy_folder, listen_well
 
 RECORDED = Path(__file__).parent / "data" / "sessions"
 
@@ -119,7 +119,7 @@ def test_recorded_sessions_agree_on_every_surface(path, settings):
     """Sessions kept from free-form rehearsals (lines nobody scripted), replayed as stored."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     session_id = doc["transcript"]["meta"]["id"]
-    target = sessions.sessions_dir(settings) / f"{session_id}.json"
+    target = legacy_folder(settings) / f"{session_id}.json"
     target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     r = sessions.load(session_id, settings)
     _check(_engine_view(r), r.transcript, settings)

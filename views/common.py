@@ -11,6 +11,7 @@ import streamlit as st
 from coach.config import Settings, load_settings
 from coach.errors import CoachError
 from coach.scoring.behaviours import UNCERTAIN_BELOW
+from coach.store.schema import LOCAL_USER
 
 
 def _secrets() -> dict:
@@ -18,6 +19,24 @@ def _secrets() -> dict:
         return dict(st.secrets)
     except Exception:  # noqa: BLE001 - no secrets.toml is the normal offline case
         return {}
+
+
+def signin_configured() -> bool:
+    """The app was deployed with Streamlit's built-in OIDC sign-in (an [auth] section in secrets.toml)."""
+    return "auth" in _secrets()
+
+
+def current_user() -> str | None:
+    """Whose sessions this page shows and changes. Run locally without sign-in, the one local user; with
+    sign-in configured, the signed-in user's stable OIDC subject (their e-mail if the provider gives no
+    subject), or None before they sign in. The store scopes every query by it."""
+    if not signin_configured():
+        return LOCAL_USER
+    user = st.user
+    if not user.is_logged_in:
+        return None
+    ident = user.get("sub") or user.get("email")
+    return f"oidc:{ident}" if ident else None
 
 
 def get_settings() -> Settings | None:

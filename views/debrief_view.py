@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from coach.debrief.export import VERDICT_MARK, debrief_json, debrief_markdown
@@ -37,6 +38,9 @@ def render_debrief(d, key: str) -> None:
                     f"Evidence (turns {turns}): " + " / ".join(f'"{inert(q)}"' for q in m.quotes[:3])
                 )
 
+    if d.trust_timeline:
+        st.subheader("Trust, line by line")
+        st.altair_chart(trust_chart(d.trust_timeline), use_container_width=True)
     if d.trust_moves:
         st.subheader("The turns that moved trust most")
         for t in d.trust_moves:
@@ -94,6 +98,21 @@ def render_debrief(d, key: str) -> None:
         file_name=f"debrief-{key}.json",
         mime="application/json",
         key=f"json-{key}",
+    )
+
+
+def trust_chart(timeline: list[dict]) -> alt.Chart:
+    """Trust after each of the leader's lines; hover a point to read the line."""
+    data = alt.Data(values=[{**p, "said": p["said"][:160]} for p in timeline])
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("turn:O", title="turn"),
+            y=alt.Y("trust:Q", title="trust", scale=alt.Scale(domain=[0, 1])),
+            tooltip=[alt.Tooltip("turn:O"), alt.Tooltip("trust:Q", format=".2f"), alt.Tooltip("said:N")],
+        )
+        .properties(height=220)
     )
 
 

@@ -6,10 +6,18 @@ import streamlit as st
 
 from coach.counterpart.cards import list_personas
 from coach.debrief.feedback import build_debrief
-from coach.errors import BackendError, CoachError, InputError
+from coach.errors import BackendError, CoachError, InputError, StoreError
 from coach.rehearsal import Rehearsal, start_rehearsal
 from coach.store import sessions
-from views.common import get_settings, inert, inert_stream, label_badge, reported, warm_up_scorer
+from views.common import (
+    current_user,
+    get_settings,
+    inert,
+    inert_stream,
+    label_badge,
+    reported,
+    warm_up_scorer,
+)
 from views.debrief_view import render_branches, render_debrief
 
 MOOD_ICONS = {
@@ -27,8 +35,9 @@ ss.setdefault("unsent", None)
 ss.setdefault("coaching", True)
 
 settings = get_settings()
-if settings is None:
-    st.stop()
+user = current_user()
+if settings is None or user is None:
+    st.stop()  # app.py asks an unsigned visitor to sign in
 warm_up_scorer()
 
 with reported():
@@ -49,12 +58,13 @@ def begin(persona_id: str, difficulty: str, seed: int) -> None:
     ss.family = {r.id: r}
     ss.unsent = None
     ss.pop("debrief", None)
-    sessions.save(r, settings)
+    with reported():  # the rehearsal goes on in this tab; the next turn's save writes it all
+        sessions.save(r, settings, user=user)
 
 
 def resume(session_id: str) -> None:
     with reported():
-        r = sessions.resume(session_id, settings)
+        r = sessions.resume(session_id, settings, user=user)
         ss.rehearsal = r
         ss.family = {r.id: r}
         ss.unsent = r.transcript.meta.get("pending")  # a line sent but never answered comes back
@@ -116,10 +126,10 @@ if r is None:
         st.markdown(f"**{inert(p.name)}** - {inert(p.role)}, {inert(p.company)} ({inert(p.industry)})")
         st.caption(inert(p.background))  # the briefing: what the leader knows going in
     with reported():
-        left = sessions.unfinished(settings)
+        left = sessions.unfinished(settings, user=user)
     if left is not None:
         with st.container(border=True):
-            pending = left.transcript.meta.get("pending")
+            pending = left.pending
             st.markdown(
                 f"**Unfinished rehearsal** with {inert(left.persona_name)}: {left.leader_turns} of your lines, "
                 f"started {inert(left.started[:16].replace('T', ' '))}"
@@ -178,21 +188,41 @@ def send(text: str) -> None:
     # and on disk, so that a refresh, a closed tab or a killed server does not lose it either.
     ss.unsent, ss.unsent_error = text, None
     r.transcript.meta["pending"] = text
-    sessions.save(r, settings)
+    with reported():  # a database that fails now is reported; the line is still sent and kept here
+        sessions.save(r, settings, user=user)
     with st.chat_message("user"):
         st.markdown(inert(text))
     try:
         with st.chat_message("assistant", avatar=":material/person:"):
-            st.write_stream(inert_stream(r.say(text)))
+            st.write_stream(inert_stream(_kept_before_the_last_words(r.say(text))))
     except (BackendError, InputError) as exc:
         ss.unsent_error = str(exc)
         st.rerun()
+    except StoreError as exc:  # the turn happened and is on screen; the next save writes it
+        ss.unsent = ss.unsent_error = None
+        ss.store_error = str(exc)
+        st.rerun()
     ss.unsent = ss.unsent_error = None
-    r.transcript.meta.pop("pending", None)
-    sessions.save(r, settings)
     st.rerun()
 
 
+def _kept_before_the_last_words(chunks):
+    """The reply as it streams, holding back its last chunk until the finished turn is committed: a reply
+    the leader has seen whole is always in the store, whatever happens to the server next."""
+    held = None
+    for chunk in chunks:
+        if held is not None:
+            yield held
+        held = chunk
+    # r.say() has recorded the turn by the time its stream ends
+    r.transcript.meta.pop("pending", None)
+    sessions.save(r, settings, user=user)
+    if held is not None:
+        yield held
+
+
+if ss.get("store_error"):
+    st.error(inert(ss.pop("store_error")), icon=":material/database:")
 if r.ended:
     st.info("This rehearsal has ended. Start a new one from the sidebar, or see the debrief below.")
 else:
@@ -207,7 +237,10 @@ else:
         send(line)
     if r.leader_turn_count and st.button("End and debrief", icon=":material/flag:"):
         r.end()
-        sessions.save(r, settings)
+        try:
+            sessions.save(r, settings, user=user)
+        except StoreError as exc:
+            ss.store_error = str(exc)
         st.rerun()
 
 render_branches(ss.family)

@@ -133,10 +133,10 @@ def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_sav
         transcript = r.transcript
     else:
         transcript = r.end()
-    path = keep()
-    if path is not None and not as_json:
+    keep()
+    if not no_save and not as_json:
         click.echo(
-            f"\nSession kept: {path}" + (f" (go on with: coach rehearse --resume {r.id})" if failed else "")
+            f"\nSession kept: {r.id}" + (f" (go on with: coach rehearse --resume {r.id})" if failed else "")
         )
     if not as_json:
         state = r.state
@@ -144,7 +144,7 @@ def rehearse(persona_id, persona_file, difficulty, seed, script, as_json, no_sav
             f"{n} turn{'' if n == 1 else 's'}. Trust {state.get('trust', 0):.2f}; understood {len(state.get('understood', []))} of "
             f'{len(state.get("core", []))} core facts; "that\'s right": {"yes" if state.get("thats_right") else "not yet"}.'
         )
-        click.echo(f"Debrief: coach report {path if not no_save else '<transcript.json>'}")
+        click.echo(f"Debrief: coach report {r.id if not no_save else '<transcript.json>'}")
     if failed:
         sys.exit(3)
     return transcript

@@ -23,6 +23,7 @@ No I/O happens here (the card's fallback lines are read once by coach.counterpar
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -212,7 +213,8 @@ class Engine:
                 f"the engine plays {self.persona.id!r} on {self.difficulty.value!r}. "
                 "Restore it into a matching engine."
             )
-        self.state = CounterpartState.from_dict(snapshot["state"])
+        # A copy: the engine goes on to change its lists, and the snapshot may be restored again.
+        self.state = CounterpartState.from_dict(copy.deepcopy(snapshot["state"]))
         version, internal, gauss = snapshot["rng"]
         self._rng.setstate((version, tuple(internal), gauss))
 

@@ -84,6 +84,8 @@ class Debrief:
     moments: list[Moment]
     advice: list[Advice]
     notes: list[str] = field(default_factory=list)
+    # Trust after each of the leader's lines: [{"turn": i, "trust": t, "said": text}], for the timeline.
+    trust_timeline: list[dict[str, Any]] = field(default_factory=list)
 
     def citations(self) -> list[Citation]:
         seen: dict[str, Citation] = {}
@@ -341,7 +343,16 @@ def build_debrief(transcript: Transcript, persona) -> Debrief:
         moments=_moments(transcript, labels, persona),
         advice=_advice(card, state, world),
         notes=notes,
+        trust_timeline=_trust_timeline(transcript),
     )
+
+
+def _trust_timeline(transcript: Transcript) -> list[dict[str, Any]]:
+    return [
+        {"turn": i, "trust": float(t.state["trust"]), "said": t.text}
+        for i, t in transcript.leader_turns()
+        if isinstance(t.state, dict) and isinstance(t.state.get("trust"), int | float)
+    ]
 
 
 def _asks(card: Scorecard) -> list[tuple[int, str]]:

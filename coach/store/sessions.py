@@ -1,159 +1,291 @@
-"""Kept rehearsals: one JSON file per session in ``data_dir/sessions``.
+"""Kept rehearsals, in the database (coach/store/db.py): one row per session, one per turn.
 
-A file holds the transcript (the format in coach/transcript.py), the engine snapshots needed to
-branch from any leader turn later, and the engine's current state. Writes are atomic (temp file,
-then rename) so a crash never leaves half a session.
+Each turn is committed the moment it is made (``save`` after every turn writes only the turns not yet
+stored), so a refresh, a closed tab or a killed server loses nothing that was answered, and a line sent
+but not answered is kept as the session's ``pending`` line. The engine is never stored: reopening a
+session or trying a line again replays the stored readings (``Rehearsal.engine_before``) with the
+persona card the session was played with, kept once per content hash.
+
+Every function is scoped by ``user``: one signed-in user never reads or changes another's sessions.
+Run locally without sign-in, everything belongs to ``LOCAL_USER``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.config import Settings, ensure_data_dir
-from coach.counterpart.cards import load_persona
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection, Engine
+
+from coach.config import Settings
+from coach.counterpart.cards import Persona, load_persona
 from coach.errors import InputError
 from coach.rehearsal import Rehearsal, model_seams
-from coach.transcript import Transcript
-
-FORMAT = 1
+from coach.store import db, legacy, rows
+from coach.store.schema import LOCAL_USER, cards, sessions, turns
+from coach.transcript import Transcript, Turn
 
 
 @dataclass(frozen=True)
 class SessionInfo:
+    """One kept session as lists show it, read without its turns."""
+
     id: str
     persona: str
     persona_name: str
+    difficulty: str
     started: str
+    ended: str | None
+    updated: str
     leader_turns: int
     thats_right: bool
-    parent: dict[str, Any] | None
-    path: Path
-    transcript: Transcript
+    trust: float | None
+    parent: dict[str, Any] | None  # {"id": ..., "turn": n} for a "try again from here" branch
+    pending: str | None
+    measures: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "persona": self.persona,
+            "persona_name": self.persona_name,
+            "difficulty": self.difficulty,
+            "started": self.started,
+            "ended": self.ended,
+            "leader_turns": self.leader_turns,
+            "thats_right": self.thats_right,
+            "trust": self.trust,
+            "branch_of": (self.parent or {}).get("id"),
+            "measures": self.measures,
+        }
 
 
-def sessions_dir(settings: Settings) -> Path:
-    path = ensure_data_dir(settings) / "sessions"
-    path.mkdir(exist_ok=True)
-    return path
+_MIGRATED: set[tuple[str, str]] = set()
+_MIGRATE_LOCK = threading.Lock()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())  # the bytes are on disk before the rename makes them the session
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def open_store(settings: Settings) -> Engine:
+    """The database, upgraded, with any session files of an earlier version in this data directory moved
+    into it the first time this process opens it."""
+    eng = db.engine(settings)
+    key = (str(eng.url), str(settings.data_dir))
+    if key not in _MIGRATED:
+        with _MIGRATE_LOCK, db.upgrade_lock(eng):
+            if key not in _MIGRATED:
+                legacy.migrate_json_files(eng, settings)
+                _MIGRATED.add(key)
+    return eng
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (a crash right after it must not bring back the old file)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not every platform opens folders (Windows); the rename is still atomic there
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def save(rehearsal: Rehearsal, settings: Settings, *, user: str = LOCAL_USER) -> None:
+    """Commit the rehearsal as it stands: its row, and every turn not yet stored. A database that fails
+    raises StoreError; the rehearsal in memory is untouched, so the next save writes what this one missed."""
+    with db.guarded(settings, "keep this turn"), open_store(settings).begin() as conn:
+        rows.write(conn, user, rehearsal.id, rehearsal.transcript, rehearsal.persona)
 
 
-def save(rehearsal, settings: Settings) -> Path:
-    """Write (or overwrite) the rehearsal's file; returns its path."""
-    path = sessions_dir(settings) / f"{rehearsal.id}.json"
-    doc = {
-        "format": FORMAT,
-        "transcript": rehearsal.transcript.to_dict(),
-        "snapshots": {str(k): v for k, v in rehearsal.snapshots.items()},
-        "engine": rehearsal.engine.snapshot(),
-    }
-    _write_atomic(path, json.dumps(doc, ensure_ascii=False))
-    return path
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            f"Session file {path} cannot be read ({exc}). Move it out of {path.parent}."
-        ) from None
-    if not isinstance(doc, dict) or "transcript" not in doc:
-        raise InputError(f"Session file {path} is not a Counterpart session. Move it out of {path.parent}.")
-    return doc
-
-
-def list_sessions(settings: Settings, skipped: list[tuple[Path, str]] | None = None) -> list[SessionInfo]:
-    """Kept sessions, newest first. An unreadable file is skipped, never hiding the rest; pass ``skipped``
-    to learn which (each path with the reason), from the same reading of the folder."""
-    out = []
-    for path in sessions_dir(settings).glob("*.json"):
-        try:
-            doc = _read(path)
-            tr = Transcript.from_dict(doc["transcript"], source=str(path))
-        except InputError as exc:
-            if skipped is not None:
-                skipped.append((path, str(exc)))
-            continue
-        out.append(
-            SessionInfo(
-                id=str(tr.meta.get("id", path.stem)),
-                persona=tr.persona,
-                persona_name=str(tr.meta.get("persona_name", tr.persona)),
-                started=str(tr.meta.get("started", "")),
-                leader_turns=len(tr.leader_turns()),
-                thats_right=bool(tr.last_state().get("thats_right")),
-                parent=tr.meta.get("parent"),
-                path=path,
-                transcript=tr,
-            )
-        )
-    return sorted(out, key=lambda s: s.started, reverse=True)
-
-
-def unfinished(settings: Settings) -> SessionInfo | None:
-    """The newest kept rehearsal that was never ended (a refresh, a closed tab or a killed server)."""
-    return next(
-        (
-            s
-            for s in list_sessions(settings)
-            if "ended" not in s.transcript.meta and (s.leader_turns or s.transcript.meta.get("pending"))
-        ),
-        None,
+def _info(row) -> SessionInfo:
+    parent = {"id": row.parent_id, "turn": row.parent_turn} if row.parent_id else None
+    return SessionInfo(
+        id=row.id,
+        persona=row.persona,
+        persona_name=row.persona_name,
+        difficulty=row.difficulty,
+        started=row.started,
+        ended=row.ended,
+        updated=row.updated,
+        leader_turns=row.leader_turns,
+        thats_right=bool(row.thats_right),
+        trust=row.trust,
+        parent=parent,
+        pending=row.pending,
+        measures=row.measures or {},
     )
 
 
-def resume(session_id: str, settings: Settings):
+_LIST_COLUMNS = [c for c in sessions.c if c.name not in ("meta", "legacy_engine", "card_hash", "seed")]
+
+
+def list_sessions(
+    settings: Settings, skipped: list[tuple[Path, str]] | None = None, *, user: str = LOCAL_USER
+) -> list[SessionInfo]:
+    """Kept sessions, newest first, without their turns. Session files of an earlier version that could
+    not be moved into the database go to ``skipped`` (each path with the reason); they stay on disk."""
+    with db.guarded(settings, "read your sessions"):
+        eng = open_store(settings)
+        problems = legacy.migrate_json_files(eng, settings)
+    if skipped is not None:
+        skipped.extend(problems)
+    with db.guarded(settings, "read your sessions"), eng.connect() as conn:
+        rows = conn.execute(
+            select(*_LIST_COLUMNS).where(sessions.c.user_id == user).order_by(sessions.c.started.desc())
+        ).all()
+    return [_info(r) for r in rows]
+
+
+def info(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> SessionInfo:
+    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+        row = conn.execute(
+            select(*_LIST_COLUMNS).where(sessions.c.user_id == user, sessions.c.id == session_id)
+        ).first()
+    if row is None:
+        raise _missing(session_id)
+    return _info(row)
+
+
+def _missing(session_id: str) -> InputError:
+    return InputError(
+        f"No kept session {session_id!r}. 'coach sessions list' (or the History page) shows the ones you have."
+    )
+
+
+def _read(conn: Connection, user: str, session_id: str):
+    row = conn.execute(
+        select(sessions).where(sessions.c.user_id == user, sessions.c.id == session_id)
+    ).first()
+    if row is None:
+        raise _missing(session_id)
+    turn_rows = conn.execute(
+        select(turns).where(turns.c.user_id == user, turns.c.session_id == session_id).order_by(turns.c.idx)
+    ).all()
+    card = None
+    if row.card_hash:
+        card = conn.execute(
+            select(cards.c.card).where(cards.c.user_id == user, cards.c.hash == row.card_hash)
+        ).scalar_one_or_none()
+    return row, turn_rows, card
+
+
+def _transcript(row, turn_rows) -> Transcript:
+    meta: dict[str, Any] = dict(row.meta or {})
+    meta.update({"id": row.id, "persona_name": row.persona_name, "started": row.started})
+    if row.ended:
+        meta["ended"] = row.ended
+    if row.parent_id:
+        meta["parent"] = {"id": row.parent_id, "turn": row.parent_turn}
+    if row.pending:
+        meta["pending"] = row.pending
+    return Transcript(
+        persona=row.persona,
+        difficulty=row.difficulty or None,
+        seed=row.seed,
+        turns=[Turn(t.speaker, t.text, label=t.label, state=t.state, meta=t.meta or {}) for t in turn_rows],
+        meta=meta,
+    )
+
+
+def transcript(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> Transcript:
+    """A kept session's transcript (for its debrief, an export or a score)."""
+    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+        row, turn_rows, _ = _read(conn, user, session_id)
+    return _transcript(row, turn_rows)
+
+
+def transcripts(
+    settings: Settings, ids: Iterable[str] | None = None, *, user: str = LOCAL_USER
+) -> dict[str, Transcript]:
+    """Several sessions' transcripts in two queries (all of the user's when ``ids`` is None)."""
+    where = [sessions.c.user_id == user]
+    turn_where = [turns.c.user_id == user]
+    if ids is not None:
+        ids = list(ids)
+        where.append(sessions.c.id.in_(ids))
+        turn_where.append(turns.c.session_id.in_(ids))
+    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+        rows = conn.execute(select(sessions).where(*where)).all()
+        by_session: dict[str, list] = {}
+        for t in conn.execute(select(turns).where(*turn_where).order_by(turns.c.session_id, turns.c.idx)):
+            by_session.setdefault(t.session_id, []).append(t)
+    return {r.id: _transcript(r, by_session.get(r.id, [])) for r in rows}
+
+
+def unfinished(settings: Settings, *, user: str = LOCAL_USER) -> SessionInfo | None:
+    """The newest kept rehearsal that was never ended (a refresh, a closed tab or a killed server)."""
+    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+        row = conn.execute(
+            select(*_LIST_COLUMNS)
+            .where(
+                sessions.c.user_id == user,
+                sessions.c.ended.is_(None),
+                (sessions.c.leader_turns > 0) | sessions.c.pending.is_not(None),
+            )
+            .order_by(sessions.c.started.desc())
+            .limit(1)
+        ).first()
+    return _info(row) if row is not None else None
+
+
+def resume(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> Rehearsal:
     """Reopen a kept rehearsal with the configured model, to go on where it stopped; a line that was sent
     but never answered is in ``transcript.meta["pending"]``."""
     backend, retrieve = model_seams(settings)
-    return load(session_id, settings, backend=backend, retrieve=retrieve)
+    return load(session_id, settings, user=user, backend=backend, retrieve=retrieve)
 
 
-def load(session_id: str, settings: Settings, *, backend=None, retrieve=None):
-    """Reopen a kept rehearsal with its engine state, so it can go on or branch."""
-    path = sessions_dir(settings) / f"{session_id}.json"
-    if not path.exists():
-        raise InputError(f"No kept session {session_id!r}. 'coach sessions' lists the ones you have.")
-    doc = _read(path)
-    tr = Transcript.from_dict(doc["transcript"], source=str(path))
-    persona = load_persona(tr.persona, settings)
+def load(
+    session_id: str, settings: Settings, *, user: str = LOCAL_USER, backend=None, retrieve=None
+) -> Rehearsal:
+    """Reopen a kept rehearsal, its engine replayed to where it stopped, so it can go on or branch."""
+    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+        row, turn_rows, card = _read(conn, user, session_id)
+    tr = _transcript(row, turn_rows)
+    persona = Persona.model_validate(card) if card is not None else load_persona(tr.persona, settings)
     r = Rehearsal(
         persona, tr.difficulty or persona.difficulty, tr.seed or 0, backend=backend, retrieve=retrieve
     )
-    r.id = str(tr.meta.get("id", session_id))
+    r.id = row.id
+    r.parent = tr.meta.get("parent")
     r.transcript = tr
-    r.snapshots = {int(k): v for k, v in doc.get("snapshots", {}).items()}
-    r.engine.restore(doc["engine"])
+    r.legacy_snapshots = {int(k): v for k, v in (row.legacy_engine or {}).items()}
+    r.replay_engine()
     r.ended = "ended" in tr.meta
     return r
+
+
+def _family(conn: Connection, user: str, session_id: str) -> list[str]:
+    """The session and every branch made from it, or from its branches."""
+    rows = conn.execute(select(sessions.c.id, sessions.c.parent_id).where(sessions.c.user_id == user)).all()
+    children: dict[str, list[str]] = {}
+    for sid, parent in rows:
+        if parent:
+            children.setdefault(parent, []).append(sid)
+    out, todo = [], [session_id]
+    while todo:
+        sid = todo.pop()
+        out.append(sid)
+        todo.extend(children.get(sid, []))
+    return out
+
+
+def delete_session(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> list[str]:
+    """Delete one session with its branches; returns the ids deleted."""
+    with db.guarded(settings, "change your sessions"), open_store(settings).begin() as conn:
+        exists = conn.execute(
+            select(sessions.c.id).where(sessions.c.user_id == user, sessions.c.id == session_id)
+        ).first()
+        if exists is None:
+            raise _missing(session_id)
+        ids = _family(conn, user, session_id)
+        _delete(conn, user, ids)
+    return ids
+
+
+def delete_all(settings: Settings, *, user: str = LOCAL_USER) -> int:
+    """Delete every session of this user (and the cards they were played with); returns how many."""
+    with db.guarded(settings, "change your sessions"), open_store(settings).begin() as conn:
+        ids = [r.id for r in conn.execute(select(sessions.c.id).where(sessions.c.user_id == user))]
+        _delete(conn, user, ids)
+        conn.execute(delete(cards).where(cards.c.user_id == user))
+    return len(ids)
+
+
+def _delete(conn: Connection, user: str, ids: list[str]) -> None:
+    if not ids:
+        return
+    # Turns first: foreign keys cascade on PostgreSQL, and on SQLite only where the pragma is on.
+    conn.execute(delete(turns).where(turns.c.user_id == user, turns.c.session_id.in_(ids)))
+    conn.execute(delete(sessions).where(sessions.c.user_id == user, sessions.c.id.in_(ids)))

@@ -1,0 +1,1 @@
+"""Alembic migrations for the store (run by coach.store.db.upgrade; never by hand)."""

@@ -232,7 +232,9 @@ class App(NamedTuple):
 
 
 @contextmanager
-def running_app(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[App]:
+def running_app(
+    data_dir: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
+) -> Iterator[App]:
     """`streamlit run app.py`, offline, on a free loopback port with ``data_dir`` as its data folder; yields
     once the server answers its health check (RuntimeError after 60 s), stops it on the way out. The browser
     tests and `coach bench` start the app this one way."""
@@ -241,7 +243,7 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iter
     env.update({"COACH_DATA_DIR": str(data_dir), "COACH_BACKEND": "offline", **(extra_env or {})})
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
-    command += ["--browser.gatherUsageStats", "false"]
+    command += ["--browser.gatherUsageStats", "false", *(extra_args or [])]
     proc = subprocess.Popen(
         command, cwd=APP.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -12,6 +12,7 @@
 | COACH_EMBEDDING_MODEL | embedding model when COACH_EMBEDDINGS=openai | ``text-embedding-3-small`` |
 | COACH_DATA_DIR        | where the index, sessions and your personas live         | see below      |
 | COACH_DATABASE_URL    | where sessions are kept: a SQLAlchemy URL (PostgreSQL for a team) | SQLite in the data dir |
+| COACH_CHROMA_URL      | a shared Chroma server (``chroma run``) for the search index | a local index in the data dir |
 
 COACH_BACKEND defaults to ``openai`` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else ``offline``.
 COACH_DATA_DIR defaults to ``$XDG_DATA_HOME/counterpart``, or ``~/.local/share/counterpart``.
@@ -51,6 +52,7 @@ class Settings:
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     data_dir: Path = field(default_factory=lambda: _default_data_dir(os.environ))
     database_url: str | None = field(default=None, repr=False)  # may hold a password; repr shows it without
+    chroma_url: str | None = None
 
     def __repr__(self) -> str:
         """Every field but the key; a credential inside OPENAI_BASE_URL is dropped too."""
@@ -169,6 +171,13 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, An
             "sqlite:////path/to/coach.db, or unset it to keep sessions in the data directory."
         )
 
+    chroma_url = get("COACH_CHROMA_URL")
+    if chroma_url and not _is_http_url(chroma_url):
+        raise ConfigError(
+            f"COACH_CHROMA_URL={chroma_url!r} is not a URL. Set it to your Chroma server, like "
+            "http://127.0.0.1:8000 (started with 'chroma run --path DIR'), or unset it."
+        )
+
     return Settings(
         backend=backend,
         model=get("COACH_MODEL") or DEFAULT_MODEL,
@@ -180,6 +189,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, An
         embedding_model=get("COACH_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
         data_dir=data_dir,
         database_url=database_url,
+        chroma_url=chroma_url,
     )
 
 

@@ -13,7 +13,8 @@ wheel="$(ls "$work"/dist/counterpart_coach-*.whl)"
 echo "built $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 for must in coach/corpus/personas/maria-cfo.yaml coach/corpus/playbook/01-business-context.md \
             coach/data/vocab.yaml coach/data/cues.yaml coach/data/prompts/counterpart_system.txt \
-            coach/assets/minilm/lower.onnx coach/assets/behaviours/model.npz; do
+            coach/assets/minilm/lower.onnx coach/assets/behaviours/model.npz \
+            coach/store/migrations/env.py coach/store/migrations/versions/0001_sessions.py; do
   python3 -c "import sys, zipfile; sys.exit(0 if '$must' in zipfile.ZipFile('$wheel').namelist() else 1)" \
     || { echo "FAIL: the wheel lacks $must"; exit 1; }
 done
@@ -33,6 +34,11 @@ import json; rows = [json.loads(line) for line in open('rehearse.json') if line.
 said = [r for r in rows if r['leader']]
 assert len(said) == 2 and all(r['label'] and r['reply'] for r in said), rows
 " || { echo "FAIL: coach rehearse --script from the wheel"; cat rehearse.json; exit 1; }
+"$work/venv/bin/coach" sessions list --json > sessions.json  # the store, migrated from the wheel's files
+python3 -c "
+import json; rows = [json.loads(line) for line in open('sessions.json') if line.strip()]
+assert [r['leader_turns'] for r in rows] == [2], rows
+" || { echo "FAIL: coach sessions list from the wheel"; cat sessions.json; exit 1; }
 "$work/venv/bin/coach" personas > personas.txt
 grep -q maria-cfo personas.txt || { echo "FAIL: coach personas from the wheel"; exit 1; }
-echo "wheel check passed: coach ask, coach rehearse --script and coach personas ran from a fresh install"
+echo "wheel check passed: coach ask, coach rehearse --script, coach sessions list and coach personas ran from a fresh install"

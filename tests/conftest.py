@@ -27,6 +27,7 @@ def _isolated_env(monkeypatch, tmp_path):
         "COACH_EMBEDDINGS",
         "COACH_EMBEDDING_MODEL",
         "COACH_DATABASE_URL",
+        "COACH_CHROMA_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "coach-data"))

@@ -148,3 +148,54 @@ def test_a_line_sent_but_never_answered_survives_a_killed_server(app, monkeypatc
     assert any("never answered" in m.value for m in fresh.markdown)
     fresh.button(key=f"resume-{app.session_state['rehearsal'].id}").click().run(timeout=TIMEOUT)
     assert fresh.text_area[0].value == "What worries you most this quarter?"  # kept on disk too
+
+
+# -- sign-in: a deployed app with Streamlit's OIDC sign-in ([auth] in secrets) ---------------------------
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-only",
+    "client_id": "counterpart",
+    "client_secret": "test-only",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def signed_in(at: AppTest, who: str | None) -> AppTest:
+    at.secrets["auth"] = AUTH
+    at.user = (
+        {"is_logged_in": True, "sub": f"user-{who}", "email": f"{who}@example.com"}
+        if who
+        else {"is_logged_in": False}
+    )
+    return at
+
+
+def test_with_sign_in_configured_a_visitor_must_sign_in_first(app):
+    signed_in(app, None).run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.title[0].value == "Counterpart"
+    assert [b.label for b in app.button] == ["Sign in"]  # no rehearsal, no sessions, no personas
+
+
+@pytest.mark.parametrize("page", ["views/rehearse.py", "views/history.py"])
+def test_a_signed_in_user_sees_only_their_own_sessions(page, settings):
+    from coach.store import sessions
+
+    alice = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), "alice")
+    start(alice)
+    say(alice, "What worries you most this quarter?")
+    assert not alice.exception
+    [kept] = sessions.list_sessions(settings, user="oidc:user-alice")
+    assert kept.leader_turns == 1
+    assert sessions.list_sessions(settings) == []  # not the local user's
+
+    bob = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), "bob")
+    bob.switch_page(page).run(timeout=TIMEOUT)
+    assert not bob.exception
+    shown = " ".join(m.value for m in bob.markdown) + " ".join(i.value for i in bob.info)
+    assert "Unfinished rehearsal" not in shown and kept.id not in str(bob)
+    if page == "views/history.py":
+        assert "No kept rehearsals yet" in shown
+
+    alice.switch_page("views/history.py").run(timeout=TIMEOUT)
+    assert alice.metric[0].value == "1"  # and Alice still sees hers

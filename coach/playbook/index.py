@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -132,12 +133,21 @@ class Index:
         self.corpus_dir = (
             corpus_dir or ingest.CORPUS_DIR
         )  # read at call time, so tests can point it elsewhere
-        self.path = ensure_data_dir(settings) / "index"
+        self.path = settings.chroma_url or ensure_data_dir(settings) / "index"
         self._ef = embedding_function(settings)
         try:
-            self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            if settings.chroma_url:  # a team's shared Chroma server (`chroma run`), for every app replica
+                url = urlsplit(settings.chroma_url)
+                self._client = chromadb.HttpClient(
+                    host=url.hostname,
+                    port=url.port or (443 if url.scheme == "https" else 80),
+                    ssl=url.scheme == "https",
+                    settings=ChromaSettings(anonymized_telemetry=False),
+                )
+            else:
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
+                )
             self._collection = self._client.get_or_create_collection(
                 collection_name(settings),
                 embedding_function=self._ef,
@@ -146,9 +156,14 @@ class Index:
         except CoachError:
             raise
         except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean "index unusable"
+            fix = (
+                "Check that the Chroma server is running there and COACH_CHROMA_URL is right, or unset "
+                "COACH_CHROMA_URL to keep the index in the data directory."
+                if settings.chroma_url
+                else "Delete that folder to rebuild it (run 'coach ingest' again for your own documents)."
+            )
             raise CorpusError(
-                f"Cannot open the search index at {self.path} ({type(exc).__name__}: {exc}). "
-                f"Delete that folder to rebuild it (run 'coach ingest' again for your own documents)."
+                f"Cannot open the search index at {self.path} ({type(exc).__name__}: {exc}). {fix}"
             ) from None
         self.generation = 0  # bumped on every write, so caches built from the chunks know they are stale
         self.rebuilt = self.sync_corpus()
@@ -254,7 +269,7 @@ class Index:
         assert len(docs) == len(vectors) == len(ids)
         for start in range(0, len(docs), _ADD_BATCH):
             end = start + _ADD_BATCH
-            self._collection.add(
+            self._collection.upsert(  # upsert: replicas syncing the corpus together write the same ids
                 ids=ids[start:end],
                 documents=[d.page_content for d in docs[start:end]],
                 metadatas=[dict(d.metadata) for d in docs[start:end]],

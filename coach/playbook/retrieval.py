@@ -51,7 +51,13 @@ _LOCK = threading.Lock()
 def open_index(settings: Settings | None = None):
     """The process-wide index for these settings (opened, and the corpus synced, on first use)."""
     settings = settings or load_settings()
-    key = (str(settings.data_dir), settings.embeddings, settings.embedding_model, settings.base_url or "")
+    key = (
+        str(settings.data_dir),
+        settings.chroma_url or "",
+        settings.embeddings,
+        settings.embedding_model,
+        settings.base_url or "",
+    )
     with _LOCK:
         index = _INDEXES.get(key)
         if index is None:

@@ -38,7 +38,7 @@ from coach.playbook.ingest import chunk_sections, load_corpus
 from coach.playbook.retrieval import search
 from coach.rehearsal import Rehearsal
 from coach.scoring.behaviours import classify_batch
-from coach.store import sessions
+from coach.store import db, sessions
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def retrieval(quick: bool, settings) -> list[Result]:
 def store(settings) -> list[Result]:
     """Per-turn write and per-session read latency on the configured database (SQLite by default,
     PostgreSQL with COACH_DATABASE_URL), and the space a 20-turn session takes there."""
-    eng = sessions.open_store(settings)
+    eng = db.open_store(settings)
     kind = eng.dialect.name
     user = f"bench-{time.time_ns()}"  # its own rows, deleted afterwards
 

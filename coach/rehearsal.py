@@ -247,17 +247,20 @@ def start_rehearsal(
     *,
     persona_id: str | None = None,
     persona_file: str | None = None,
+    persona: Persona | None = None,
     difficulty: str | None = None,
     seed: int = 0,
     backend: ChatBackend | None = None,
 ) -> Rehearsal:
-    """Load the persona, pick the configured model (if any) and open the conversation."""
+    """Load the persona (by id, from a file, or the card itself), pick the configured model (if any) and
+    open the conversation."""
 
-    if bool(persona_id) == bool(persona_file):
+    if sum(x is not None and x != "" for x in (persona_id, persona_file, persona)) != 1:
         raise InputError(
             "Choose one persona: give --persona ID (see 'coach personas') or --persona-file PATH."
         )
-    persona = load_persona_file(persona_file) if persona_file else load_persona(persona_id, settings)
+    if persona is None:
+        persona = load_persona_file(persona_file) if persona_file else load_persona(persona_id, settings)
     backend, retrieve = model_seams(settings, backend)
     rehearsal = Rehearsal(persona, difficulty or persona.difficulty, seed, backend=backend, retrieve=retrieve)
     rehearsal.open()

@@ -199,3 +199,18 @@ def test_a_signed_in_user_sees_only_their_own_sessions(page, settings):
 
     alice.switch_page("views/history.py").run(timeout=TIMEOUT)
     assert alice.metric[0].value == "1"  # and Alice still sees hers
+
+
+def test_a_signed_in_users_persona_cards_are_not_offered_to_anyone_else(settings):
+    from coach.counterpart.cards import load_persona
+    from coach.store import personas
+
+    card = load_persona("maria-cfo").model_copy(update={"id": "alices-cfo", "name": "Ada Okafor"})
+    personas.save_persona(card, settings, user="oidc:user-alice")
+    for who, sees in (("alice", True), ("bob", False)):
+        for page in ("views/rehearse.py", "views/personas.py", "views/review.py"):
+            at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), who)
+            at.switch_page(page).run(timeout=TIMEOUT)
+            assert not at.exception, (who, page)
+            options = [o for box in at.selectbox for o in box.options]
+            assert any("Ada Okafor" in o for o in options) is sees, (who, page, options)

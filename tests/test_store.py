@@ -21,7 +21,7 @@ from coach.config import load_settings
 from coach.counterpart.engine import Engine
 from coach.errors import ConfigError, InputError
 from coach.rehearsal import Rehearsal, start_rehearsal
-from coach.store import archive, sessions
+from coach.store import archive, db, sessions
 from coach.store.schema import metadata
 from tests.helpers import legacy_folder
 
@@ -194,7 +194,7 @@ def test_a_bad_export_file_is_refused_with_the_reason(tmp_path, content, message
 
 
 def test_the_migrations_build_exactly_the_schema_the_code_uses(store_settings):
-    with sessions.open_store(store_settings).connect() as conn:
+    with db.open_store(store_settings).connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
@@ -315,3 +315,44 @@ def test_coach_sessions_list_show_export_import_delete(cli, store_settings, tmp_
 def test_coach_sessions_errors_name_the_fix(cli, args, message):
     result = cli.invoke(main, args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+# -- persona cards, per user --------------------------------------------------------------------
+def test_a_signed_in_users_cards_are_theirs_alone(store_settings):
+    from coach.counterpart.cards import card_text as file_card_text
+    from coach.counterpart.cards import load_persona
+    from coach.errors import PersonaError
+    from coach.store import personas
+
+    card = load_persona("maria-cfo").model_copy(update={"id": "alices-cfo", "name": "Ada Okafor"})
+    text = "# Alice's own notes on this card\n" + card.to_yaml()
+    assert personas.save_persona(card, store_settings, user="oidc:alice", text=text) == "your cards"
+
+    ids = lambda user: {p.id for p in personas.list_personas(store_settings, user=user)}  # noqa: E731
+    assert "alices-cfo" in ids("oidc:alice")
+    assert "alices-cfo" not in ids("oidc:bob") and "alices-cfo" not in ids(sessions.LOCAL_USER)
+    assert "maria-cfo" in ids("oidc:bob")  # shipped cards are everyone's
+    with pytest.raises(PersonaError, match="No persona 'alices-cfo'"):
+        personas.load_persona("alices-cfo", store_settings, user="oidc:bob")
+    with pytest.raises(PersonaError, match="No saved persona"):
+        personas.delete_persona("alices-cfo", store_settings, user="oidc:bob")
+
+    mine = personas.load_persona("alices-cfo", store_settings, user="oidc:alice")
+    assert personas.card_text(mine, store_settings, user="oidc:alice").startswith("# Alice's own notes")
+    r = start_rehearsal(store_settings, persona=mine, seed=1)
+    r.turn(LINES[0])
+    sessions.save(r, store_settings, user="oidc:alice")
+    personas.delete_persona("alices-cfo", store_settings, user="oidc:alice")
+    assert "alices-cfo" not in ids("oidc:alice")
+    # her session still opens, with the card it was played with
+    assert sessions.load(r.id, store_settings, user="oidc:alice").persona.name == "Ada Okafor"
+    assert file_card_text(load_persona("maria-cfo"))  # the local user's files are untouched
+
+
+def test_a_shipped_id_cannot_be_taken_by_a_users_card(store_settings):
+    from coach.counterpart.cards import load_persona
+    from coach.errors import PersonaError
+    from coach.store import personas
+
+    with pytest.raises(PersonaError, match="belongs to a shipped persona"):
+        personas.save_persona(load_persona("maria-cfo"), store_settings, user="oidc:alice")

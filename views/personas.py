@@ -5,18 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.counterpart.authoring import card_from_plain
-from coach.counterpart.cards import (
-    DIMENSIONS,
-    card_text,
-    delete_persona,
-    list_personas,
-    parse_persona_yaml,
-    save_persona,
-    template_yaml,
-)
+from coach.counterpart.cards import DIMENSIONS, parse_persona_yaml, template_yaml
 from coach.counterpart.scripted import check_card
 from coach.errors import PersonaError
-from views.common import get_settings, inert, reported
+from coach.store.personas import card_text, delete_persona, list_personas, save_persona
+from views.common import current_user, get_settings, inert, reported
 
 NEW = "+ New card"
 ss = st.session_state
@@ -29,11 +22,12 @@ st.caption(
 )
 
 settings = get_settings()
-if settings is None:
+user = current_user()
+if settings is None or user is None:
     st.stop()
 
 with reported():
-    personas = {p.id: p for p in list_personas(settings)}
+    personas = {p.id: p for p in list_personas(settings, user=user)}
 
 labels = {
     pid: f"{p.name} - {p.role}, {p.company}" + ("" if p.shipped else " (yours)")
@@ -47,7 +41,7 @@ if ss.get("persona_loaded") != choice:  # a new choice: load its text into the e
     if choice == NEW:
         ss.persona_yaml = template_yaml()
     else:
-        text = card_text(personas[choice])
+        text = card_text(personas[choice], settings, user=user)
         if personas[choice].shipped:  # shipped cards are edited as a copy under a new id
             text = text.replace(f"id: {choice}", f"id: {choice}-copy", 1)
         ss.persona_yaml = text
@@ -140,7 +134,7 @@ if validate or save or check:
     if persona is not None:
         if save:
             with reported():
-                path = save_persona(persona, settings)
+                path = save_persona(persona, settings, user=user, text=text)
                 st.success(
                     f"Saved {inert(persona.id)} to {inert(path)}. It is now in the list of counterparts."
                 )
@@ -184,7 +178,7 @@ if validate or save or check:
 
 if delete and choice != NEW:
     with reported():
-        delete_persona(choice, settings)
+        delete_persona(choice, settings, user=user)
         ss.persona_loaded = None
         st.success(f"Deleted {inert(choice)}.")
         st.rerun()

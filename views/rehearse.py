@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coach.counterpart.cards import list_personas
 from coach.debrief.feedback import build_debrief
 from coach.errors import BackendError, CoachError, InputError, StoreError
 from coach.rehearsal import Rehearsal, start_rehearsal
 from coach.store import sessions
+from coach.store.personas import list_personas
 from views.common import (
     current_user,
     get_settings,
@@ -41,7 +41,7 @@ if settings is None or user is None:
 warm_up_scorer()
 
 with reported():
-    personas = list_personas(settings)
+    personas = list_personas(settings, user=user)
 if not personas:
     st.error("No persona cards found. Reinstall the app, or add a card on the Personas page.")
     st.stop()
@@ -50,7 +50,7 @@ by_id = {p.id: p for p in personas}
 
 def begin(persona_id: str, difficulty: str, seed: int) -> None:
     try:
-        r = start_rehearsal(settings, persona_id=persona_id, difficulty=difficulty, seed=seed)
+        r = start_rehearsal(settings, persona=by_id[persona_id], difficulty=difficulty, seed=seed)
     except CoachError as exc:
         st.error(inert(exc))
         return

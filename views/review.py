@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coach.counterpart.cards import list_personas
 from coach.drafts.export import review_json, review_markdown
 from coach.drafts.review import DraftReview, review_draft
 from coach.drafts.signals import LABEL_NAMES
-from views.common import get_settings, inert, label_badge, reported
+from coach.store.personas import list_personas
+from views.common import current_user, get_settings, inert, label_badge, reported
 
 DRAFT_COLORS = {
     "their_goals": "green",
@@ -27,7 +27,8 @@ ss = st.session_state
 ss.setdefault("draft_review", None)
 
 settings = get_settings()
-if settings is None:
+user = current_user()
+if settings is None or user is None:
     st.stop()
 
 
@@ -46,7 +47,7 @@ st.caption(
 )
 
 with reported():
-    personas = {p.id: p for p in list_personas(settings)}
+    personas = {p.id: p for p in list_personas(settings, user=user)}
 choices = [NO_PERSONA, *personas]
 pid = st.selectbox(
     "Who is it for?",

@@ -507,13 +507,19 @@ def _card_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
 
 
+def shipped_personas() -> list[Persona]:
+    return [load_persona_file(path) for path in _card_files(SHIPPED_DIR)]
+
+
+def parse_card(text: str, source: str) -> Persona:
+    """A card kept somewhere other than a file (a signed-in user's, in the database), parsed once per text."""
+    return _parse_cached(text, source, source)
+
+
 def list_personas(settings: Settings | None = None) -> list[Persona]:
     """Shipped cards, then the user's; a user card never shadows a shipped id."""
     settings = settings or load_settings()
-    out: dict[str, Persona] = {}
-    for path in _card_files(SHIPPED_DIR):
-        p = load_persona_file(path)
-        out[p.id] = p
+    out: dict[str, Persona] = {p.id: p for p in shipped_personas()}
     for path in _card_files(user_dir(settings)):
         try:
             p = load_persona_file(path)
@@ -533,7 +539,7 @@ def load_persona(persona_id: str, settings: Settings | None = None) -> Persona:
 
 
 def shipped_ids() -> set[str]:
-    return {load_persona_file(p).id for p in _card_files(SHIPPED_DIR)}
+    return {p.id for p in shipped_personas()}
 
 
 def save_persona(persona: Persona, settings: Settings) -> Path:

@@ -19,7 +19,6 @@ from coach.config import Settings
 from coach.errors import InputError
 from coach.store import db
 from coach.store.schema import LOCAL_USER, cards, sessions, turns
-from coach.store.sessions import open_store
 from coach.textfile import parse_json, read_text
 from coach.transcript import MAX_TURN_CHARS, MAX_TURNS, Transcript
 
@@ -79,7 +78,7 @@ class Export(BaseModel):
 
 def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
     """Every session of this user, oldest first, with their turns and cards."""
-    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
         rows = conn.execute(
             select(sessions).where(sessions.c.user_id == user).order_by(sessions.c.started, sessions.c.id)
         ).all()
@@ -144,7 +143,7 @@ def _as_transcript(s: SessionRow, source: str) -> Transcript:
 def import_all(doc: Export, settings: Settings, *, user: str = LOCAL_USER) -> tuple[list[str], list[str]]:
     """Add the export's sessions to this user's; returns (imported ids, ids already there and skipped)."""
     imported, skipped = [], []
-    with db.guarded(settings, "import your sessions"), open_store(settings).begin() as conn:
+    with db.guarded(settings, "import your sessions"), db.open_store(settings).begin() as conn:
         have = {r.id for r in conn.execute(select(sessions.c.id).where(sessions.c.user_id == user))}
         have_cards = {r.hash for r in conn.execute(select(cards.c.hash).where(cards.c.user_id == user))}
         for digest, card in doc.cards.items():

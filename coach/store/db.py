@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from coach.config import Settings, _without_userinfo, ensure_data_dir
 from coach.errors import ConfigError, StoreError
+from coach.store import legacy
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _ENGINES: dict[str, Engine] = {}
@@ -53,6 +54,23 @@ def engine(settings: Settings) -> Engine:
         if eng is None:
             eng = _open(url, settings)
             _ENGINES[url] = eng
+    return eng
+
+
+_MIGRATED: set[tuple[str, str]] = set()
+_MIGRATE_LOCK = threading.Lock()
+
+
+def open_store(settings: Settings) -> Engine:
+    """The database, upgraded, with any session files of an earlier version in this data directory moved
+    into it the first time this process opens it."""
+    eng = engine(settings)
+    key = (str(eng.url), str(settings.data_dir))
+    if key not in _MIGRATED:
+        with _MIGRATE_LOCK, upgrade_lock(eng):
+            if key not in _MIGRATED:
+                legacy.migrate_json_files(eng, settings)
+                _MIGRATED.add(key)
     return eng
 
 

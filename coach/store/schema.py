@@ -74,3 +74,14 @@ turns = Table(
     Column("meta", JSON, nullable=True),  # what perception read, the evidence, the counterpart's move
     ForeignKeyConstraint(["user_id", "session_id"], ["sessions.user_id", "sessions.id"], ondelete="CASCADE"),
 )
+
+# The persona cards a signed-in user wrote (the local user's stay YAML files in the data directory, where
+# the CLI and a text editor reach them).
+personas = Table(
+    "personas",
+    metadata,
+    Column("user_id", String(200), primary_key=True),
+    Column("id", String(200), primary_key=True),
+    Column("yaml", Text, nullable=False),  # the card as its author wrote it
+    Column("updated", String(40), nullable=False),
+)

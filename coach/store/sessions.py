@@ -12,20 +12,20 @@ Run locally without sign-in, everything belongs to ``LOCAL_USER``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from coach.config import Settings
-from coach.counterpart.cards import Persona, load_persona
+from coach.counterpart.cards import Persona
 from coach.errors import InputError
 from coach.rehearsal import Rehearsal, model_seams
 from coach.store import db, legacy, rows
+from coach.store.personas import load_persona
 from coach.store.schema import LOCAL_USER, cards, sessions, turns
 from coach.transcript import Transcript, Turn
 
@@ -64,27 +64,10 @@ class SessionInfo:
         }
 
 
-_MIGRATED: set[tuple[str, str]] = set()
-_MIGRATE_LOCK = threading.Lock()
-
-
-def open_store(settings: Settings) -> Engine:
-    """The database, upgraded, with any session files of an earlier version in this data directory moved
-    into it the first time this process opens it."""
-    eng = db.engine(settings)
-    key = (str(eng.url), str(settings.data_dir))
-    if key not in _MIGRATED:
-        with _MIGRATE_LOCK, db.upgrade_lock(eng):
-            if key not in _MIGRATED:
-                legacy.migrate_json_files(eng, settings)
-                _MIGRATED.add(key)
-    return eng
-
-
 def save(rehearsal: Rehearsal, settings: Settings, *, user: str = LOCAL_USER) -> None:
     """Commit the rehearsal as it stands: its row, and every turn not yet stored. A database that fails
     raises StoreError; the rehearsal in memory is untouched, so the next save writes what this one missed."""
-    with db.guarded(settings, "keep this turn"), open_store(settings).begin() as conn:
+    with db.guarded(settings, "keep this turn"), db.open_store(settings).begin() as conn:
         rows.write(conn, user, rehearsal.id, rehearsal.transcript, rehearsal.persona)
 
 
@@ -116,7 +99,7 @@ def list_sessions(
     """Kept sessions, newest first, without their turns. Session files of an earlier version that could
     not be moved into the database go to ``skipped`` (each path with the reason); they stay on disk."""
     with db.guarded(settings, "read your sessions"):
-        eng = open_store(settings)
+        eng = db.open_store(settings)
         problems = legacy.migrate_json_files(eng, settings)
     if skipped is not None:
         skipped.extend(problems)
@@ -128,7 +111,7 @@ def list_sessions(
 
 
 def info(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> SessionInfo:
-    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
         row = conn.execute(
             select(*_LIST_COLUMNS).where(sessions.c.user_id == user, sessions.c.id == session_id)
         ).first()
@@ -180,7 +163,7 @@ def _transcript(row, turn_rows) -> Transcript:
 
 def transcript(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> Transcript:
     """A kept session's transcript (for its debrief, an export or a score)."""
-    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
         row, turn_rows, _ = _read(conn, user, session_id)
     return _transcript(row, turn_rows)
 
@@ -195,7 +178,7 @@ def transcripts(
         ids = list(ids)
         where.append(sessions.c.id.in_(ids))
         turn_where.append(turns.c.session_id.in_(ids))
-    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
         rows = conn.execute(select(sessions).where(*where)).all()
         by_session: dict[str, list] = {}
         for t in conn.execute(select(turns).where(*turn_where).order_by(turns.c.session_id, turns.c.idx)):
@@ -205,7 +188,7 @@ def transcripts(
 
 def unfinished(settings: Settings, *, user: str = LOCAL_USER) -> SessionInfo | None:
     """The newest kept rehearsal that was never ended (a refresh, a closed tab or a killed server)."""
-    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
         row = conn.execute(
             select(*_LIST_COLUMNS)
             .where(
@@ -230,10 +213,12 @@ def load(
     session_id: str, settings: Settings, *, user: str = LOCAL_USER, backend=None, retrieve=None
 ) -> Rehearsal:
     """Reopen a kept rehearsal, its engine replayed to where it stopped, so it can go on or branch."""
-    with db.guarded(settings, "read your sessions"), open_store(settings).connect() as conn:
+    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
         row, turn_rows, card = _read(conn, user, session_id)
     tr = _transcript(row, turn_rows)
-    persona = Persona.model_validate(card) if card is not None else load_persona(tr.persona, settings)
+    persona = (
+        Persona.model_validate(card) if card is not None else load_persona(tr.persona, settings, user=user)
+    )
     r = Rehearsal(
         persona, tr.difficulty or persona.difficulty, tr.seed or 0, backend=backend, retrieve=retrieve
     )
@@ -263,7 +248,7 @@ def _family(conn: Connection, user: str, session_id: str) -> list[str]:
 
 def delete_session(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> list[str]:
     """Delete one session with its branches; returns the ids deleted."""
-    with db.guarded(settings, "change your sessions"), open_store(settings).begin() as conn:
+    with db.guarded(settings, "change your sessions"), db.open_store(settings).begin() as conn:
         exists = conn.execute(
             select(sessions.c.id).where(sessions.c.user_id == user, sessions.c.id == session_id)
         ).first()
@@ -276,7 +261,7 @@ def delete_session(session_id: str, settings: Settings, *, user: str = LOCAL_USE
 
 def delete_all(settings: Settings, *, user: str = LOCAL_USER) -> int:
     """Delete every session of this user (and the cards they were played with); returns how many."""
-    with db.guarded(settings, "change your sessions"), open_store(settings).begin() as conn:
+    with db.guarded(settings, "change your sessions"), db.open_store(settings).begin() as conn:
         ids = [r.id for r in conn.execute(select(sessions.c.id).where(sessions.c.user_id == user))]
         _delete(conn, user, ids)
         conn.execute(delete(cards).where(cards.c.user_id == user))

@@ -233,12 +233,15 @@ class App(NamedTuple):
 
 @contextmanager
 def running_app(
-    data_dir: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
+    port: int | None = None,
 ) -> Iterator[App]:
     """`streamlit run app.py`, offline, on a free loopback port with ``data_dir`` as its data folder; yields
     once the server answers its health check (RuntimeError after 60 s), stops it on the way out. The browser
-    tests and `coach bench` start the app this one way."""
-    port = free_port()
+    tests and `coach bench` start the app this one way (``port`` restarts it where a page already is)."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "COACH_"))}
     env.update({"COACH_DATA_DIR": str(data_dir), "COACH_BACKEND": "offline", **(extra_env or {})})
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true"]

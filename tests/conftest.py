@@ -103,3 +103,16 @@ def store_settings(request, tmp_path) -> Settings:
     from coach.store import db
 
     db.dispose_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_browser_assertions():
+    """Playwright's expect() waits 5 s by default; a turn on a loaded 2-core machine (CI, or tests running
+    side by side) can take longer. Pages already wait 30 s for their own actions."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        yield
+        return
+    expect.set_options(timeout=30_000)
+    yield

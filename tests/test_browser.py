@@ -67,7 +67,7 @@ def test_the_draft_review_page_scores_a_draft_in_the_browser(page):
     )
     page.get_by_role("button", name="Review draft").click()
     page.get_by_text("Sentence by sentence").wait_for()
-    score = page.get_by_text("/100").first
+    score = page.locator('[data-testid="stMetricValue"]').get_by_text("/100")
     score.wait_for()
     assert 0 <= int(score.inner_text().split("/")[0]) < 50  # blames, corrects, pitches, asks nothing
 

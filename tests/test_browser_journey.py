@@ -114,7 +114,7 @@ def test_a_whole_session_in_the_browser(tmp_path):
                 "Thursday?\n\nSam"
             )
             page.get_by_role("button", name="Review draft").click()
-            score = page.get_by_text("/100").first
+            score = page.locator('[data-testid="stMetricValue"]').get_by_text("/100")
             score.wait_for()
             assert int(score.inner_text().split("/")[0]) >= 60  # a listening-first draft scores well
             page.screenshot(path=str(tmp_path / "review.png"), full_page=True)

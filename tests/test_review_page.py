@@ -90,3 +90,13 @@ def test_a_model_failure_is_reported_and_the_offline_review_stays(monkeypatch):
     assert not at.exception
     assert any("Cannot reach the model server" in w.value for w in at.warning)
     assert at.metric and "Suggestions" in [h.value for h in at.subheader]
+
+
+def test_a_review_is_kept_and_its_draft_can_be_opened_again(page):
+    review(page, POOR, persona="maria-cfo")
+    assert not page.exception
+    page.text_area(key="draft_text").set_value("something else entirely").run(timeout=TIMEOUT)
+    assert any(e.label.startswith("Your past reviews (1)") for e in page.expander)
+    next(b for b in page.button if b.label == "Open").click().run(timeout=TIMEOUT)
+    assert page.text_area(key="draft_text").value == POOR  # the kept draft is back in the box
+    assert page.selectbox(key="review_persona").value == "maria-cfo"

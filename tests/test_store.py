@@ -356,3 +356,28 @@ def test_a_shipped_id_cannot_be_taken_by_a_users_card(store_settings):
 
     with pytest.raises(PersonaError, match="belongs to a shipped persona"):
         personas.save_persona(load_persona("maria-cfo"), store_settings, user="oidc:alice")
+
+
+# -- draft reviews ------------------------------------------------------------------------------
+DRAFT = (
+    "Hi Maria,\n\nBefore the planning cycle, what matters most to you in this year's investments?\n\nThanks"
+)
+
+
+def test_draft_reviews_are_kept_per_user_exported_and_deleted(store_settings, tmp_path):
+    from coach.drafts.review import review_draft
+    from coach.store import reviews
+
+    kept_id = reviews.keep(review_draft(DRAFT), store_settings, user="oidc:alice")
+    [mine] = reviews.list_reviews(store_settings, user="oidc:alice")
+    assert (mine.id, mine.draft) == (kept_id, DRAFT) and mine.review["score"] == mine.score
+    assert reviews.list_reviews(store_settings, user="oidc:bob") == []
+    with pytest.raises(InputError, match="No kept review"):
+        reviews.delete_review(kept_id, store_settings, user="oidc:bob")
+
+    path = tmp_path / "alice.json"
+    path.write_text(json.dumps(archive.export_all(store_settings, user="oidc:alice")))
+    assert archive.delete_everything(store_settings, user="oidc:alice") == 0  # no sessions, one review
+    assert reviews.list_reviews(store_settings, user="oidc:alice") == []
+    archive.import_all(archive.read_export(path), store_settings, user="oidc:alice")
+    assert [r.draft for r in reviews.list_reviews(store_settings, user="oidc:alice")] == [DRAFT]

@@ -167,8 +167,8 @@ with left:
         mime="application/json",
         icon=":material/download:",
         on_click="ignore",
-        help="Every session with its turns and the persona cards they were played with. Import it back here "
-        "or with 'coach sessions import'.",
+        help="Every session with its turns and the persona cards they were played with, and your draft "
+        "reviews. Import it back here or with 'coach sessions import'.",
     )
     upload = st.file_uploader("Import an export", type=["json"], key="history_import")
     if upload is not None and st.button("Import these sessions", key="import-go"):
@@ -191,7 +191,7 @@ with right:
         typed = st.text_input('Type "delete" to confirm')
         if st.button("Delete everything", type="primary", disabled=typed.strip().lower() != "delete"):
             with reported():
-                n = sessions.delete_all(settings, user=user)
+                n = archive.delete_everything(settings, user=user)
                 ss.history_notice, ss.history_notice_text = True, f"Deleted {n} session(s)."
                 st.rerun()
 

@@ -32,7 +32,6 @@ ss = st.session_state
 ss.setdefault("rehearsal", None)
 ss.setdefault("family", {})  # id -> Rehearsal: the root and every "try again" branch
 ss.setdefault("unsent", None)
-ss.setdefault("coaching", True)
 
 settings = get_settings()
 user = current_user()
@@ -108,7 +107,14 @@ with st.sidebar:
     )
     if st.button("Start rehearsal", type="primary", use_container_width=True):
         begin(pid, difficulty or by_id[pid].difficulty, int(seed))
-    st.toggle("Coach me as I go", key="coaching", help="Show the label and evidence for each of your lines.")
+    # value= rather than a session-state default: a run that stops before this line (a rerun cut short,
+    # the sign-in gate) must not leave the toggle off
+    st.toggle(
+        "Coach me as I go",
+        value=True,
+        key="coaching",
+        help="Show the label and evidence for each of your lines.",
+    )
     st.caption(f"Model: {settings.describe()}")
 
 r: Rehearsal | None = ss.rehearsal
@@ -169,7 +175,7 @@ for index, turn in enumerate(r.transcript.turns):
         continue
     with st.chat_message("user"):
         st.markdown(inert(turn.text))
-        if ss.coaching:
+        if ss.get("coaching", True):
             cols = st.columns([3, 1])
             with cols[0]:
                 evidence = (turn.meta or {}).get("evidence") or {}

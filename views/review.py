@@ -7,6 +7,7 @@ import streamlit as st
 from coach.drafts.export import review_json, review_markdown
 from coach.drafts.review import DraftReview, review_draft
 from coach.drafts.signals import LABEL_NAMES
+from coach.store import reviews
 from coach.store.personas import list_personas
 from views.common import current_user, get_settings, inert, label_badge, reported
 
@@ -80,6 +81,38 @@ if st.button("Review draft", type="primary", key="review_button"):
             ss.draft_review = review_draft(
                 text, persona=persona, backend=backend, encoder=_encoder() if persona else None
             )
+        reviews.keep(ss.draft_review, settings, user=user)  # on the list below, in History's export
+
+
+def _reopen(kept) -> None:
+    ss.draft_text = kept.draft
+    if kept.persona in personas:
+        ss.review_persona = kept.persona
+    ss.draft_review = None
+
+
+with reported():
+    past = reviews.list_reviews(settings, user=user, limit=50)
+if past:
+    with st.expander(f"Your past reviews ({len(past)})"):
+        for kept in past:
+            first = next((x for x in kept.draft.splitlines() if x.strip()), "")[:90]
+            a, b, c = st.columns([6, 1, 1])
+            a.markdown(
+                f"{kept.created[:16].replace('T', ' ')} · **{kept.score}/100** · "
+                f"{inert(personas[kept.persona].name if kept.persona in personas else 'no persona')} · {inert(first)}"
+            )
+            b.button(
+                "Open",
+                key=f"reopen-{kept.id}",
+                on_click=_reopen,
+                args=(kept,),
+                help="Put this draft back in the box",
+            )
+            if c.button("Delete", key=f"forget-{kept.id}"):
+                with reported():
+                    reviews.delete_review(kept.id, settings, user=user)
+                    st.rerun()
 
 review: DraftReview | None = ss.draft_review
 if review is None:

@@ -1,7 +1,8 @@
 """Your data is yours: every kept session exported as one JSON document, and imported back exactly.
 
 An export holds each session's row and turns as stored, the persona cards they were played with (so
-"try again from here" replays exactly after an import) and any kept engine snapshots. Importing it into
+"try again from here" replays exactly after an import), any kept engine snapshots, the draft reviews and
+a signed-in user's own persona cards. Importing it into
 an empty data directory, or another database, gives back the same sessions: ``export(import(x)) == x``
 apart from the export's own date. A session already there under the same id is left as it is and reported.
 """
@@ -13,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from coach.config import Settings
 from coach.errors import InputError
 from coach.store import db
-from coach.store.schema import LOCAL_USER, cards, sessions, turns
+from coach.store.schema import LOCAL_USER, cards, personas, reviews, sessions, turns
+from coach.store.sessions import delete_all
 from coach.textfile import parse_json, read_text
 from coach.transcript import MAX_TURN_CHARS, MAX_TURNS, Transcript
 
@@ -67,6 +69,23 @@ class SessionRow(BaseModel):
     turns: list[TurnRow] = Field(max_length=MAX_TURNS)
 
 
+class ReviewRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64)
+    created: str = Field(max_length=40)
+    persona: str | None = Field(default=None, max_length=200)
+    score: int
+    draft: str
+    review: dict[str, Any]
+
+
+class PersonaRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200)
+    yaml: str
+    updated: str = Field(max_length=40)
+
+
 class Export(BaseModel):
     model_config = ConfigDict(extra="ignore")
     format: str
@@ -74,6 +93,8 @@ class Export(BaseModel):
     exported: str | None = None
     cards: dict[str, dict[str, Any]] = {}
     sessions: list[SessionRow] = Field(max_length=MAX_SESSIONS)
+    reviews: list[ReviewRow] = Field(default=[], max_length=MAX_SESSIONS)
+    personas: list[PersonaRow] = Field(default=[], max_length=10_000)  # a signed-in user's own cards
 
 
 def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
@@ -89,6 +110,12 @@ def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
             by_session.setdefault(t.session_id, []).append({k: getattr(t, k) for k in _TURN_FIELDS})
         used = {r.card_hash for r in rows if r.card_hash}
         card_rows = conn.execute(select(cards).where(cards.c.user_id == user)).all() if used else []
+        review_rows = conn.execute(
+            select(reviews).where(reviews.c.user_id == user).order_by(reviews.c.created, reviews.c.id)
+        ).all()
+        persona_rows = conn.execute(
+            select(personas).where(personas.c.user_id == user).order_by(personas.c.id)
+        ).all()
     out_sessions = []
     for r in rows:
         doc = {k: getattr(r, k) for k in _SESSION_FIELDS}
@@ -100,6 +127,8 @@ def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
         "exported": datetime.now(UTC).isoformat(),
         "cards": {c.hash: c.card for c in card_rows if c.hash in used},
         "sessions": out_sessions,
+        "reviews": [{k: getattr(r, k) for k in ReviewRow.model_fields} for r in review_rows],
+        "personas": [{k: getattr(p, k) for k in PersonaRow.model_fields} for p in persona_rows],
     }
 
 
@@ -168,4 +197,24 @@ def import_all(doc: Export, settings: Settings, *, user: str = LOCAL_USER) -> tu
                 )
             have.add(s.id)
             imported.append(s.id)
+        have_reviews = {r.id for r in conn.execute(select(reviews.c.id).where(reviews.c.user_id == user))}
+        for rv in doc.reviews:
+            if rv.id not in have_reviews:
+                conn.execute(insert(reviews).values(user_id=user, **rv.model_dump()))
+        if doc.personas and user != LOCAL_USER:  # the local user's cards are files: not touched here
+            have_p = {r.id for r in conn.execute(select(personas.c.id).where(personas.c.user_id == user))}
+            for pr in doc.personas:
+                if pr.id not in have_p:
+                    conn.execute(insert(personas).values(user_id=user, **pr.model_dump()))
     return imported, skipped
+
+
+def delete_everything(settings: Settings, *, user: str = LOCAL_USER) -> int:
+    """Every session, review and (for a signed-in user) persona card of this user; returns the number of
+    sessions deleted. The local user's card files are left alone (delete them on the Personas page)."""
+    count = delete_all(settings, user=user)
+    with db.guarded(settings, "delete your data"), db.open_store(settings).begin() as conn:
+        conn.execute(delete(reviews).where(reviews.c.user_id == user))
+        if user != LOCAL_USER:
+            conn.execute(delete(personas).where(personas.c.user_id == user))
+    return count

@@ -85,3 +85,17 @@ personas = Table(
     Column("yaml", Text, nullable=False),  # the card as its author wrote it
     Column("updated", String(40), nullable=False),
 )
+
+# Draft reviews the user ran (Review a draft), newest first on that page; the review as its JSON export.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("user_id", String(200), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("created", String(40), nullable=False),
+    Column("persona", String(200), nullable=True),
+    Column("score", Integer, nullable=False),
+    Column("draft", Text, nullable=False),
+    Column("review", JSON, nullable=False),
+    Index("ix_reviews_user_created", "user_id", "created"),
+)

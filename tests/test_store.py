@@ -381,3 +381,23 @@ def test_draft_reviews_are_kept_per_user_exported_and_deleted(store_settings, tm
     assert reviews.list_reviews(store_settings, user="oidc:alice") == []
     archive.import_all(archive.read_export(path), store_settings, user="oidc:alice")
     assert [r.draft for r in reviews.list_reviews(store_settings, user="oidc:alice")] == [DRAFT]
+
+
+@pytest.mark.parametrize("user", [sessions.LOCAL_USER, "oidc:alice"])
+def test_your_own_cards_travel_in_the_export_as_you_wrote_them(store_settings, tmp_path, user):
+    from coach.counterpart.cards import load_persona
+    from coach.store import personas
+
+    card = load_persona("maria-cfo").model_copy(update={"id": "my-cfo", "name": "Mara Okafor"})
+    text = "# my notes\n" + card.to_yaml()
+    personas.save_persona(card, store_settings, user=user, text=text)
+    if user == sessions.LOCAL_USER:  # the local user's cards are files: write the commented text there
+        (store_settings.data_dir / "personas" / "my-cfo.yaml").write_text(text)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(archive.export_all(store_settings, user=user)))
+
+    empty = load_settings({"COACH_DATA_DIR": str(tmp_path / "elsewhere")})
+    archive.import_all(archive.read_export(path), empty, user=user)
+    back = personas.load_persona("my-cfo", empty, user=user)
+    assert back.name == "Mara Okafor"
+    assert personas.card_text(back, empty, user=user).startswith("# my notes")

@@ -501,6 +501,11 @@ def user_dir(settings: Settings) -> Path:
     return settings.data_dir / "personas"
 
 
+def user_card_files(settings: Settings) -> list[Path]:
+    """The local user's card files (``<data dir>/personas/*.yaml``)."""
+    return _card_files(user_dir(settings))
+
+
 def _card_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []

@@ -2,7 +2,7 @@
 
 An export holds each session's row and turns as stored, the persona cards they were played with (so
 "try again from here" replays exactly after an import), any kept engine snapshots, the draft reviews and
-a signed-in user's own persona cards. Importing it into
+the user's own persona cards as they wrote them (restored only where no card of that id exists). Importing it into
 an empty data directory, or another database, gives back the same sessions: ``export(import(x)) == x``
 apart from the export's own date. A session already there under the same id is left as it is and reported.
 """
@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select
 from coach.config import Settings
 from coach.errors import InputError
 from coach.store import db
+from coach.store.personas import own_cards, restore_cards
 from coach.store.schema import LOCAL_USER, cards, personas, reviews, sessions, turns
 from coach.store.sessions import delete_all
 from coach.textfile import parse_json, read_text
@@ -94,7 +95,7 @@ class Export(BaseModel):
     cards: dict[str, dict[str, Any]] = {}
     sessions: list[SessionRow] = Field(max_length=MAX_SESSIONS)
     reviews: list[ReviewRow] = Field(default=[], max_length=MAX_SESSIONS)
-    personas: list[PersonaRow] = Field(default=[], max_length=10_000)  # a signed-in user's own cards
+    personas: list[PersonaRow] = Field(default=[], max_length=10_000)  # the user's own cards, as written
 
 
 def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
@@ -113,9 +114,6 @@ def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
         review_rows = conn.execute(
             select(reviews).where(reviews.c.user_id == user).order_by(reviews.c.created, reviews.c.id)
         ).all()
-        persona_rows = conn.execute(
-            select(personas).where(personas.c.user_id == user).order_by(personas.c.id)
-        ).all()
     out_sessions = []
     for r in rows:
         doc = {k: getattr(r, k) for k in _SESSION_FIELDS}
@@ -128,7 +126,7 @@ def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
         "cards": {c.hash: c.card for c in card_rows if c.hash in used},
         "sessions": out_sessions,
         "reviews": [{k: getattr(r, k) for k in ReviewRow.model_fields} for r in review_rows],
-        "personas": [{k: getattr(p, k) for k in PersonaRow.model_fields} for p in persona_rows],
+        "personas": own_cards(settings, user=user),
     }
 
 
@@ -201,11 +199,7 @@ def import_all(doc: Export, settings: Settings, *, user: str = LOCAL_USER) -> tu
         for rv in doc.reviews:
             if rv.id not in have_reviews:
                 conn.execute(insert(reviews).values(user_id=user, **rv.model_dump()))
-        if doc.personas and user != LOCAL_USER:  # the local user's cards are files: not touched here
-            have_p = {r.id for r in conn.execute(select(personas.c.id).where(personas.c.user_id == user))}
-            for pr in doc.personas:
-                if pr.id not in have_p:
-                    conn.execute(insert(personas).values(user_id=user, **pr.model_dump()))
+    restore_cards([p.model_dump() for p in doc.personas], settings, user=user)
     return imported, skipped
 
 

@@ -4,6 +4,9 @@ replica of a team's app sees them and no other user does. Shipped cards are ever
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from sqlalchemy import delete, insert, select, update
 
 from coach.config import Settings
@@ -14,6 +17,8 @@ from coach.store import db
 from coach.store.rows import now
 from coach.store.schema import LOCAL_USER
 from coach.store.schema import personas as table
+
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # a card id that is also a safe file name
 
 
 def _source(user: str, persona_id: str) -> str:
@@ -89,3 +94,44 @@ def card_text(persona: Persona, settings: Settings, *, user: str = LOCAL_USER) -
         if text is not None:
             return text
     return cards.card_text(persona)
+
+
+def own_cards(settings: Settings, *, user: str = LOCAL_USER) -> list[dict[str, str]]:
+    """This user's own cards as text, for an export: ``{"id", "yaml", "updated"}`` each."""
+    if user != LOCAL_USER:
+        with db.guarded(settings, "read your personas"), db.open_store(settings).connect() as conn:
+            rows = conn.execute(select(table).where(table.c.user_id == user).order_by(table.c.id)).all()
+        return [{"id": r.id, "yaml": r.yaml, "updated": r.updated} for r in rows]
+    out = []
+    for path in cards.user_card_files(settings):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+        out.append({"id": path.stem, "yaml": text, "updated": stamp})
+    return out
+
+
+def restore_cards(rows: list[dict[str, str]], settings: Settings, *, user: str = LOCAL_USER) -> list[str]:
+    """Put back the exported cards this user does not have (never overwriting one); returns their ids."""
+    have = {p.id for p in list_personas(settings, user=user)}
+    restored = []
+    for row in rows:
+        card_id, text = row["id"], row["yaml"]
+        if card_id in have or not _SAFE_ID.fullmatch(card_id):
+            continue
+        if user == LOCAL_USER:
+            folder = cards.user_dir(settings)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{card_id}.yaml"
+            if path.exists():
+                continue
+            path.write_text(text, encoding="utf-8")
+        else:
+            with db.guarded(settings, "keep your persona"), db.open_store(settings).begin() as conn:
+                conn.execute(
+                    insert(table).values(user_id=user, id=card_id, yaml=text, updated=row["updated"])
+                )
+        restored.append(card_id)
+    return restored

@@ -40,7 +40,7 @@ def render_debrief(d, key: str) -> None:
 
     if d.trust_timeline:
         st.subheader("Trust, line by line")
-        st.altair_chart(trust_chart(d.trust_timeline), use_container_width=True)
+        st.altair_chart(trust_chart(d.trust_timeline), width="stretch", height=240)
     if d.trust_moves:
         st.subheader("The turns that moved trust most")
         for t in d.trust_moves:
@@ -112,7 +112,6 @@ def trust_chart(timeline: list[dict]) -> alt.Chart:
             y=alt.Y("trust:Q", title="trust", scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("turn:O"), alt.Tooltip("trust:Q", format=".2f"), alt.Tooltip("said:N")],
         )
-        .properties(height=220)
     )
 
 

@@ -16,12 +16,13 @@ from coach.store import archive, sessions
 from views.common import current_user, get_settings, inert, reported
 from views.debrief_view import render_debrief
 
+# measure -> (title, axis format, what a higher value means)
 CHARTED = {
-    "reflection_ratio": "reflections per question",
-    "open_question_share": "open-question share",
-    "corrections": "corrections",
-    "understanding_coverage": "coverage of their world",
-    "turns_to_thats_right": 'your lines to "that\'s right"',
+    "reflection_ratio": ("Reflections per question", ".1f", "higher is better: 1 is fair, 2 good"),
+    "open_question_share": ("Open-question share", ".0%", "higher is better"),
+    "understanding_coverage": ("Coverage of their world", ".0%", "core facts you described back"),
+    "corrections": ("Corrections", "d", "lower is better"),
+    "turns_to_thats_right": ('Your lines to "that\'s right"', "d", "lower is better; only when reached"),
 }
 
 st.title("History")
@@ -67,36 +68,43 @@ if own:
         "Whose conversations", ["All", *personas], default="All", format_func=inert, key="history_who"
     )
     shown = [r for r in own if who in (None, "All") or r["persona"] == who]
-    points = [
-        {"started": r["started"], "persona": r["persona"], "measure": name, "value": r[key], "id": r["id"]}
-        for r in shown
-        for key, name in CHARTED.items()
-        if r[key] is not None
-    ]
-    if points:
-        chart = (
-            alt.Chart(alt.Data(values=points))
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("started:T", title="date"),
-                y=alt.Y("value:Q", title=None),
-                color=alt.Color("persona:N", title="persona"),
-                tooltip=[
-                    alt.Tooltip("started:T", title="started", format="%Y-%m-%d %H:%M"),
-                    alt.Tooltip("persona:N"),
-                    alt.Tooltip("measure:N"),
-                    alt.Tooltip("value:Q", format=".2f"),
-                ],
+    cols = st.columns(2)
+    for n, (key, (title, fmt, reading)) in enumerate(CHARTED.items()):
+        points = [
+            {"started": r["started"], "persona": r["persona"], "value": r[key]}
+            for r in shown
+            if r[key] is not None
+        ]
+        with cols[n % 2]:
+            st.markdown(f"**{title}**", help=reading)
+            if not points:
+                st.caption(f"Nothing to chart yet ({reading}).")
+                continue
+            chart = (
+                alt.Chart(alt.Data(values=points))
+                .mark_line(point=alt.OverlayMarkDef(size=60))
+                .encode(
+                    x=alt.X(
+                        "started:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=6)
+                    ),
+                    y=alt.Y(
+                        "value:Q",
+                        title=None,
+                        axis=alt.Axis(format=fmt, tickMinStep=1) if fmt == "d" else alt.Axis(format=fmt),
+                        scale=alt.Scale(zero=True),
+                    ),
+                    color=alt.Color(
+                        "persona:N", title=None, legend=alt.Legend(orient="top", direction="horizontal")
+                    ),
+                    tooltip=[
+                        alt.Tooltip("started:T", title="started", format="%Y-%m-%d %H:%M"),
+                        alt.Tooltip("persona:N"),
+                        alt.Tooltip("value:Q", title=title, format=fmt),
+                    ],
+                )
             )
-            .properties(height=130, width="container")
-            .facet(row=alt.Row("measure:N", title=None, sort=list(CHARTED.values())))
-            .resolve_scale(y="independent")
-        )
-        st.altair_chart(chart, use_container_width=True)
-        st.caption(
-            'One point per rehearsal, by date. "Your lines to that\'s right" has a point only for the '
-            "rehearsals that reached it; corrections and every other measure are in the table below."
-        )
+            st.altair_chart(chart, width="stretch", height=200)
+    st.caption("One point per rehearsal, by the date it started; try-again branches are not charted.")
 
     st.subheader("Sessions")
     by_id = {r["id"]: r for r in rows}

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import TypedDict
 
 from coach.config import Settings
-from coach.errors import BackendError
+from coach.errors import RESEND, SHORTEN, TOO_LONG, BackendError
 
 # Passed explicitly: left as None, the openai SDK would read OPENAI_BASE_URL from os.environ behind
 # the back of load_settings (which may have been given another env or Streamlit secrets).
@@ -141,12 +141,12 @@ class OpenAIChat(ChatBackend):
         if not finished:
             raise BackendError(
                 f"{where} stopped sending after {received} characters without saying the reply was finished, "
-                "so it was not kept. Send your line again; if it keeps happening, check the server's log.",
+                f"so it was not kept. {RESEND}; if it keeps happening, check the server's log.",
                 kind="incomplete",
             )
         if not received:
             raise BackendError(
-                f"{where} sent an empty reply from model {self.model!r}. Send your line again, or set "
+                f"{where} sent an empty reply from model {self.model!r}. {RESEND}, or set "
                 "COACH_MODEL to another model.",
                 kind="empty",
             )
@@ -170,7 +170,7 @@ def translate_error(
     if received and isinstance(exc, openai.APIConnectionError | httpx2.TransportError | openai.APIError):
         return BackendError(
             f"{where} broke off the reply after {received} characters (the connection was cut mid-stream), so "
-            "it was not kept. Send your line again.",
+            f"it was not kept. {RESEND}.",
             kind="cut",
         )
     if isinstance(exc, openai.AuthenticationError):
@@ -224,9 +224,8 @@ def translate_error(
             )
         if exc.status_code == 400 and _CONTEXT_TOO_LONG.search(body):
             return BackendError(
-                f"The conversation is now longer than model {model!r} can read (its context window). Start a "
-                "new rehearsal or branch from an earlier turn, or set COACH_MODEL to a model with a longer "
-                "context (the offline counterpart has no such limit).",
+                f"{TOO_LONG} than model {model!r} can read (its context window). {SHORTEN}, "
+                "or set COACH_MODEL to a model with a longer context (the offline counterpart has no such limit).",
                 kind="context",
             )
         return BackendError(f"{where} rejected the request ({exc.status_code}): {body}", kind="bad_request")

@@ -125,3 +125,55 @@ def test_the_terminal_names_every_fault(server, mode, tmp_path, monkeypatch):
     assert "Your line was: What keeps you up at night?" in out.stderr
     assert "coach rehearse --resume" in out.output  # the session is kept open to go on with
     assert KEY not in out.output and "Traceback" not in out.output
+
+
+# The fix a rehearsal needs ("send your line again", "start a new rehearsal") is wrong anywhere else.
+CHAT_ONLY = ("Send your line", "rehearsal or branch", "The conversation is now longer")
+
+
+def _model_env(monkeypatch, server: str, mode: str, data) -> None:
+    monkeypatch.setenv("COACH_DATA_DIR", str(data))
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{server}/{mode}/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("COACH_MODEL", "fault")
+    monkeypatch.setenv("COACH_MAX_RETRIES", "0")
+    monkeypatch.setenv("COACH_TIMEOUT", "1")
+
+
+@pytest.mark.parametrize("mode", ALL_MODES)
+def test_the_draft_review_names_every_fault_for_a_draft_and_keeps_the_review(
+    server, mode, monkeypatch, tmp_path
+):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    _model_env(monkeypatch, server, mode, tmp_path / "data")
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    app.switch_page("views/review.py").run()
+    draft = "Hi Maria,\n\nActually the outage was the vendor's fault. We should move to the cloud.\n\nSam"
+    app.text_area(key="draft_text").set_value(draft)
+    app.button(key="review_button").click().run()
+    shown = " ".join(w.value.replace("\\", "") for w in app.warning)
+    says = next(c[2] for c in CASES if c[0] == mode)
+    assert not app.exception and app.metric, "the offline review stands"
+    assert says in shown, shown
+    assert KEY not in shown and not any(w in shown for w in CHAT_ONLY), shown
+    assert app.text_area(key="draft_text").value == draft  # the draft is still there
+
+
+@pytest.mark.parametrize("mode", ALL_MODES)
+def test_the_judge_names_every_fault_keeps_what_it_judged_and_exits_3(server, mode, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from coach.cli import main
+
+    _model_env(monkeypatch, server, mode, tmp_path / "data")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,context,utterance\n1,,What keeps you up at night?\n2,,So margins are the worry.\n")
+    out = CliRunner().invoke(main, ["score", str(rows), "--judge"])
+    assert out.exit_code == 3, out.output
+    assert "The judge failed at row 1" in out.stderr and "use the local scorer" in out.stderr
+    assert len([x for x in out.stdout.splitlines() if x.strip()]) == 2  # every row still has a label
+    assert KEY not in out.output and "Traceback" not in out.output
+    assert not any(w in out.stderr for w in CHAT_ONLY), out.stderr

@@ -398,7 +398,7 @@ def enrich_with_model(debrief: Debrief, transcript: Transcript, backend) -> Debr
         parsed = Rewrites.model_validate_json(json_object(raw))
     except BackendError as exc:
         debrief.notes.append(
-            f"The model could not write richer rewrites ({exc}); the lines below are built offline."
+            f"The model could not write richer rewrites ({exc.on('debrief')}); the lines below are built offline."
         )
         return debrief
     except (ValidationError, ValueError):

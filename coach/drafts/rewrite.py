@@ -94,7 +94,7 @@ def suggest_rewrite(
     try:
         raw = backend.complete(messages, temperature=0.3, max_tokens=900)  # type: ignore[arg-type]
     except BackendError as exc:
-        return RewriteResult(None, f"The model could not write a rewrite: {exc}")
+        return RewriteResult(None, f"The model could not write a rewrite: {exc.on('review')}")
     try:
         rewrite = Rewrite.model_validate(json.loads(json_object(raw)))
     except (ValueError, ValidationError) as exc:

@@ -114,8 +114,8 @@ def judge_batch(
             try:
                 raw = backend.complete(judge_messages(utterance, context), temperature=0.0, max_tokens=120)
             except BackendError as exc:
-                failed = exc
-                out.append(replace(mine, scorer=f"{JUDGE_FAILED} ({exc.kind}): {exc}"))
+                failed = exc.on("judge")
+                out.append(replace(mine, scorer=f"{JUDGE_FAILED} ({failed.kind}): {failed}"))
             else:
                 out.append(_verdict_or_fallback(raw, utterance, context, mine))
         if progress:

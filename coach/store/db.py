@@ -14,7 +14,6 @@ transcript, which the rest of the package already uses.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import threading
 from pathlib import Path
 
@@ -25,6 +24,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from coach.config import Settings, _without_userinfo, ensure_data_dir
 from coach.errors import ConfigError, StoreError
 from coach.store import legacy
+
+try:
+    import fcntl  # POSIX: a file lock for the upgrade (Windows runs one local process and needs none)
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _ENGINES: dict[str, Engine] = {}
@@ -158,7 +162,7 @@ def upgrade_lock(eng: Engine):
                 conn.commit()
         return
     database = eng.url.database
-    if eng.dialect.name != "sqlite" or not database or database == ":memory:":
+    if eng.dialect.name != "sqlite" or not database or database == ":memory:" or fcntl is None:
         yield
         return
     with open(f"{database}.lock", "a") as fh:  # a file lock beside the database

@@ -6,7 +6,7 @@
 Trains on: AnnoMI dev + MRDA dev (../shared/data, read from disk, never copied into the repo), the
 project's evals/data/business_train.csv and the independent writers' rows in evals/data/writers/ (five
 writers, each in other registers). Never on evals/data/business_test.csv, business_blind.csv or
-evals/data/external/ (business_b1/b2), which only measure, nor on ../shared/data/swda_dev.csv (its licence
+evals/data/external/ (business_b1/b2/b3), which only measure (nor on the rows in evals/data/writers/tried/), nor on ../shared/data/swda_dev.csv (its licence
 allows measuring only).
 
 Model: frozen MiniLM layer 3 of 6 (mean-pooled) of the utterance alone and after the counterpart's turn
@@ -237,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "evals/data/business_blind.csv",
             "evals/data/external/business_b1.csv",
             "evals/data/external/business_b2.csv",
+            "evals/data/external/business_b3.csv",
+            "evals/data/writers/tried/w10.csv",
             "../shared/data/swda_dev.csv",
         ],
         "source_weight": SOURCE_WEIGHT,

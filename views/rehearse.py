@@ -194,8 +194,10 @@ def send(text: str) -> None:
     # and on disk, so that a refresh, a closed tab or a killed server does not lose it either.
     ss.unsent, ss.unsent_error = text, None
     r.transcript.meta["pending"] = text
-    with reported():  # a database that fails now is reported; the line is still sent and kept here
+    try:
         sessions.save(r, settings, user=user)
+    except StoreError as exc:  # reported after the turn; the line is still sent, and kept here
+        ss.store_error = str(exc)
     with st.chat_message("user"):
         st.markdown(inert(text))
     try:

@@ -40,7 +40,7 @@ def _list(as_json: bool) -> None:
         rq = "-" if r["reflection_ratio"] is None else f"{r['reflection_ratio']:.1f}"
         op = "-" if r["open_question_share"] is None else f"{r['open_question_share']:.0%}"
         trust = "-" if r["trust"] is None else f"{r['trust']:.2f}"
-        reached = f"yes, turn {r['turns_to_thats_right']}" if r["thats_right"] else "no"
+        reached = f"yes, line {r['turns_to_thats_right']}" if r["thats_right"] else "no"
         branch = (
             f"  (try-again branch of {r['branch_of']} at turn {r['branch_turn']})" if r["branch_of"] else ""
         )

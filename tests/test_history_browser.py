@@ -34,6 +34,12 @@ def _kept(settings, persona: str, lines: list[str], seed: int):
     return r
 
 
+def _idle(page) -> None:
+    """Wait until the script run the last action started has finished (a click on a button the run is
+    about to replace can land on the old one)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
 def test_the_history_page_in_the_browser(tmp_path):
     data = tmp_path / "data"
     settings = load_settings({"COACH_DATA_DIR": str(data)})
@@ -66,12 +72,14 @@ def test_the_history_page_in_the_browser(tmp_path):
         page.get_by_role("heading", name="Trust, line by line").wait_for()
         page.screenshot(path=str(tmp_path / "history.png"), full_page=True)
 
+        _idle(page)
         with page.expect_download() as download:
             page.get_by_role("button", name="Export everything (JSON)").click()
         exported = json.loads(download.value.path().read_text())
         assert len(exported["sessions"]) == 4
 
         # delete it (and its branch), after confirming
+        _idle(page)
         page.get_by_role("button", name="Delete this session").click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_text("and its 1 try-again branches").wait_for()

@@ -100,7 +100,7 @@ class Export(BaseModel):
 
 def export_all(settings: Settings, *, user: str = LOCAL_USER) -> dict[str, Any]:
     """Every session of this user, oldest first, with their turns and cards."""
-    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your sessions") as conn:
         rows = conn.execute(
             select(sessions).where(sessions.c.user_id == user).order_by(sessions.c.started, sessions.c.id)
         ).all()
@@ -170,7 +170,7 @@ def _as_transcript(s: SessionRow, source: str) -> Transcript:
 def import_all(doc: Export, settings: Settings, *, user: str = LOCAL_USER) -> tuple[list[str], list[str]]:
     """Add the export's sessions to this user's; returns (imported ids, ids already there and skipped)."""
     imported, skipped = [], []
-    with db.guarded(settings, "import your sessions"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "import your sessions") as conn:
         have = {r.id for r in conn.execute(select(sessions.c.id).where(sessions.c.user_id == user))}
         have_cards = {r.hash for r in conn.execute(select(cards.c.hash).where(cards.c.user_id == user))}
         for digest, card in doc.cards.items():
@@ -207,7 +207,7 @@ def delete_everything(settings: Settings, *, user: str = LOCAL_USER) -> int:
     """Every session, review and (for a signed-in user) persona card of this user; returns the number of
     sessions deleted. The local user's card files are left alone (delete them on the Personas page)."""
     count = delete_all(settings, user=user)
-    with db.guarded(settings, "delete your data"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "delete your data") as conn:
         conn.execute(delete(reviews).where(reviews.c.user_id == user))
         if user != LOCAL_USER:
             conn.execute(delete(personas).where(personas.c.user_id == user))

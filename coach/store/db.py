@@ -126,6 +126,20 @@ def guarded(settings: Settings, doing: str):
         ) from None
 
 
+@contextlib.contextmanager
+def reading(settings: Settings, doing: str):
+    """A connection to the opened store, its failures reported as a StoreError naming ``doing``."""
+    with guarded(settings, doing), open_store(settings).connect() as conn:
+        yield conn
+
+
+@contextlib.contextmanager
+def writing(settings: Settings, doing: str):
+    """A transaction on the opened store (committed on leaving), its failures reported as for reading."""
+    with guarded(settings, doing), open_store(settings).begin() as conn:
+        yield conn
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")

@@ -31,7 +31,7 @@ def list_personas(settings: Settings, *, user: str = LOCAL_USER) -> list[Persona
     if user == LOCAL_USER:
         return cards.list_personas(settings)
     out = {p.id: p for p in cards.shipped_personas()}
-    with db.guarded(settings, "read your personas"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your personas") as conn:
         rows = conn.execute(
             select(table.c.id, table.c.yaml).where(table.c.user_id == user).order_by(table.c.id)
         )
@@ -68,7 +68,7 @@ def save_persona(
         )
     yaml_text = text if text is not None else persona.to_yaml()
     cards.parse_persona_yaml(yaml_text, source=f"persona {persona.id}")  # the kept text must read back
-    with db.guarded(settings, "keep your persona"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "keep your persona") as conn:
         where = (table.c.user_id == user) & (table.c.id == persona.id)
         if conn.execute(update(table).where(where).values(yaml=yaml_text, updated=now())).rowcount == 0:
             conn.execute(insert(table).values(user_id=user, id=persona.id, yaml=yaml_text, updated=now()))
@@ -78,7 +78,7 @@ def save_persona(
 def delete_persona(persona_id: str, settings: Settings, *, user: str = LOCAL_USER) -> None:
     if user == LOCAL_USER:
         return cards.delete_persona(persona_id, settings)
-    with db.guarded(settings, "delete your persona"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "delete your persona") as conn:
         gone = conn.execute(delete(table).where((table.c.user_id == user) & (table.c.id == persona_id)))
     if gone.rowcount == 0:
         raise PersonaError(f"No saved persona {persona_id!r} of yours; shipped cards cannot be deleted.")
@@ -87,7 +87,7 @@ def delete_persona(persona_id: str, settings: Settings, *, user: str = LOCAL_USE
 def card_text(persona: Persona, settings: Settings, *, user: str = LOCAL_USER) -> str:
     """The card as its author wrote it (comments kept)."""
     if user != LOCAL_USER and persona.source == _source(user, persona.id):
-        with db.guarded(settings, "read your persona"), db.open_store(settings).connect() as conn:
+        with db.reading(settings, "read your persona") as conn:
             text = conn.execute(
                 select(table.c.yaml).where((table.c.user_id == user) & (table.c.id == persona.id))
             ).scalar_one_or_none()
@@ -99,7 +99,7 @@ def card_text(persona: Persona, settings: Settings, *, user: str = LOCAL_USER) -
 def own_cards(settings: Settings, *, user: str = LOCAL_USER) -> list[dict[str, str]]:
     """This user's own cards as text, for an export: ``{"id", "yaml", "updated"}`` each."""
     if user != LOCAL_USER:
-        with db.guarded(settings, "read your personas"), db.open_store(settings).connect() as conn:
+        with db.reading(settings, "read your personas") as conn:
             rows = conn.execute(select(table).where(table.c.user_id == user).order_by(table.c.id)).all()
         return [{"id": r.id, "yaml": r.yaml, "updated": r.updated} for r in rows]
     out = []
@@ -129,7 +129,7 @@ def restore_cards(rows: list[dict[str, str]], settings: Settings, *, user: str =
                 continue
             path.write_text(text, encoding="utf-8")
         else:
-            with db.guarded(settings, "keep your persona"), db.open_store(settings).begin() as conn:
+            with db.writing(settings, "keep your persona") as conn:
                 conn.execute(
                     insert(table).values(user_id=user, id=card_id, yaml=text, updated=row["updated"])
                 )

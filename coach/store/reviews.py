@@ -30,7 +30,7 @@ def keep(review, settings: Settings, *, user: str = LOCAL_USER) -> str:
     """Store a DraftReview; returns its id."""
     review_id = uuid.uuid4().hex[:12]
     doc = review.to_dict()
-    with db.guarded(settings, "keep this review"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "keep this review") as conn:
         conn.execute(
             insert(reviews).values(
                 user_id=user,
@@ -47,7 +47,7 @@ def keep(review, settings: Settings, *, user: str = LOCAL_USER) -> str:
 
 def list_reviews(settings: Settings, *, user: str = LOCAL_USER, limit: int = 200) -> list[KeptReview]:
     """This user's reviews, newest first."""
-    with db.guarded(settings, "read your reviews"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your reviews") as conn:
         rows = conn.execute(
             select(reviews).where(reviews.c.user_id == user).order_by(reviews.c.created.desc()).limit(limit)
         ).all()
@@ -55,7 +55,7 @@ def list_reviews(settings: Settings, *, user: str = LOCAL_USER, limit: int = 200
 
 
 def delete_review(review_id: str, settings: Settings, *, user: str = LOCAL_USER) -> None:
-    with db.guarded(settings, "delete the review"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "delete the review") as conn:
         gone = conn.execute(delete(reviews).where((reviews.c.user_id == user) & (reviews.c.id == review_id)))
     if gone.rowcount == 0:
         raise InputError(f"No kept review {review_id!r} of yours.")

@@ -12,7 +12,6 @@ Run locally without sign-in, everything belongs to ``LOCAL_USER``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,26 +47,11 @@ class SessionInfo:
     pending: str | None
     measures: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "persona": self.persona,
-            "persona_name": self.persona_name,
-            "difficulty": self.difficulty,
-            "started": self.started,
-            "ended": self.ended,
-            "leader_turns": self.leader_turns,
-            "thats_right": self.thats_right,
-            "trust": self.trust,
-            "branch_of": (self.parent or {}).get("id"),
-            "measures": self.measures,
-        }
-
 
 def save(rehearsal: Rehearsal, settings: Settings, *, user: str = LOCAL_USER) -> None:
     """Commit the rehearsal as it stands: its row, and every turn not yet stored. A database that fails
     raises StoreError; the rehearsal in memory is untouched, so the next save writes what this one missed."""
-    with db.guarded(settings, "keep this turn"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "keep this turn") as conn:
         rows.write(conn, user, rehearsal.id, rehearsal.transcript, rehearsal.persona)
 
 
@@ -98,12 +82,11 @@ def list_sessions(
 ) -> list[SessionInfo]:
     """Kept sessions, newest first, without their turns. Session files of an earlier version that could
     not be moved into the database go to ``skipped`` (each path with the reason); they stay on disk."""
-    with db.guarded(settings, "read your sessions"):
-        eng = db.open_store(settings)
-        problems = legacy.migrate_json_files(eng, settings)
+    with db.guarded(settings, "read your sessions"):  # files dropped in since the store was opened
+        problems = legacy.migrate_json_files(db.open_store(settings), settings)
     if skipped is not None:
         skipped.extend(problems)
-    with db.guarded(settings, "read your sessions"), eng.connect() as conn:
+    with db.reading(settings, "read your sessions") as conn:
         rows = conn.execute(
             select(*_LIST_COLUMNS).where(sessions.c.user_id == user).order_by(sessions.c.started.desc())
         ).all()
@@ -111,7 +94,7 @@ def list_sessions(
 
 
 def info(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> SessionInfo:
-    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your sessions") as conn:
         row = conn.execute(
             select(*_LIST_COLUMNS).where(sessions.c.user_id == user, sessions.c.id == session_id)
         ).first()
@@ -163,32 +146,14 @@ def _transcript(row, turn_rows) -> Transcript:
 
 def transcript(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> Transcript:
     """A kept session's transcript (for its debrief, an export or a score)."""
-    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your sessions") as conn:
         row, turn_rows, _ = _read(conn, user, session_id)
     return _transcript(row, turn_rows)
 
 
-def transcripts(
-    settings: Settings, ids: Iterable[str] | None = None, *, user: str = LOCAL_USER
-) -> dict[str, Transcript]:
-    """Several sessions' transcripts in two queries (all of the user's when ``ids`` is None)."""
-    where = [sessions.c.user_id == user]
-    turn_where = [turns.c.user_id == user]
-    if ids is not None:
-        ids = list(ids)
-        where.append(sessions.c.id.in_(ids))
-        turn_where.append(turns.c.session_id.in_(ids))
-    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
-        rows = conn.execute(select(sessions).where(*where)).all()
-        by_session: dict[str, list] = {}
-        for t in conn.execute(select(turns).where(*turn_where).order_by(turns.c.session_id, turns.c.idx)):
-            by_session.setdefault(t.session_id, []).append(t)
-    return {r.id: _transcript(r, by_session.get(r.id, [])) for r in rows}
-
-
 def unfinished(settings: Settings, *, user: str = LOCAL_USER) -> SessionInfo | None:
     """The newest kept rehearsal that was never ended (a refresh, a closed tab or a killed server)."""
-    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your sessions") as conn:
         row = conn.execute(
             select(*_LIST_COLUMNS)
             .where(
@@ -213,7 +178,7 @@ def load(
     session_id: str, settings: Settings, *, user: str = LOCAL_USER, backend=None, retrieve=None
 ) -> Rehearsal:
     """Reopen a kept rehearsal, its engine replayed to where it stopped, so it can go on or branch."""
-    with db.guarded(settings, "read your sessions"), db.open_store(settings).connect() as conn:
+    with db.reading(settings, "read your sessions") as conn:
         row, turn_rows, card = _read(conn, user, session_id)
     tr = _transcript(row, turn_rows)
     persona = (
@@ -248,7 +213,7 @@ def _family(conn: Connection, user: str, session_id: str) -> list[str]:
 
 def delete_session(session_id: str, settings: Settings, *, user: str = LOCAL_USER) -> list[str]:
     """Delete one session with its branches; returns the ids deleted."""
-    with db.guarded(settings, "change your sessions"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "change your sessions") as conn:
         exists = conn.execute(
             select(sessions.c.id).where(sessions.c.user_id == user, sessions.c.id == session_id)
         ).first()
@@ -261,7 +226,7 @@ def delete_session(session_id: str, settings: Settings, *, user: str = LOCAL_USE
 
 def delete_all(settings: Settings, *, user: str = LOCAL_USER) -> int:
     """Delete every session of this user (and the cards they were played with); returns how many."""
-    with db.guarded(settings, "change your sessions"), db.open_store(settings).begin() as conn:
+    with db.writing(settings, "change your sessions") as conn:
         ids = [r.id for r in conn.execute(select(sessions.c.id).where(sessions.c.user_id == user))]
         _delete(conn, user, ids)
         conn.execute(delete(cards).where(cards.c.user_id == user))

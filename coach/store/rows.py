@@ -85,12 +85,13 @@ def write(
     """Insert or update the session's row and append the turns not yet stored, in the caller's transaction."""
     values = session_values(tr)
     values["updated"] = now()
-    if persona is not None:
-        values["card_hash"] = keep_card(conn, user, persona)
     if legacy_engine is not None:
         values["legacy_engine"] = legacy_engine
     where = and_(sessions.c.user_id == user, sessions.c.id == session_id)
     if conn.execute(update(sessions).where(where).values(**values)).rowcount == 0:
+        # The card a session is played with never changes, so it is hashed and kept once, with the new row.
+        if persona is not None:
+            values["card_hash"] = keep_card(conn, user, persona)
         conn.execute(insert(sessions).values(user_id=user, id=session_id, **values))
     stored = conn.execute(
         select(func.count())

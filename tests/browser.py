@@ -19,6 +19,7 @@ __all__ = [
     "ROOT",
     "App",
     "free_port",
+    "idle",
     "record_hosts",
     "running_app",
 ]
@@ -31,3 +32,10 @@ def record_hosts(page) -> list[str]:
     hosts: list[str] = []
     page.on("request", lambda req: hosts.append(urlparse(req.url).hostname or urlparse(req.url).scheme))
     return hosts
+
+
+def idle(page) -> None:
+    """Wait until the script run the last action started has finished: until then the page may still show
+    the previous page's widgets (a chat box is a textarea too), and a click can land on a button the run is
+    about to replace."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()

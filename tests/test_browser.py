@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, ROOT, record_hosts, running_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, ROOT, idle, record_hosts, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -51,6 +51,7 @@ def test_a_rehearsal_round_trip_in_the_browser(page, tmp_path):
     assert len(reply) > 20
     page.screenshot(path=str(tmp_path / "rehearsal.png"), full_page=True)
 
+    idle(page)  # the reply's run reruns the page; a click during it can be lost
     page.get_by_role("button", name="End and debrief").click()
     page.get_by_role("heading", name="Debrief").wait_for()
     assert page.get_by_text("Scorecard").count() >= 1
@@ -59,12 +60,14 @@ def test_a_rehearsal_round_trip_in_the_browser(page, tmp_path):
 
 def test_the_draft_review_page_scores_a_draft_in_the_browser(page):
     page.get_by_role("link", name="Review a draft").click()
-    area = page.locator("textarea").first
+    area = page.get_by_label("Your draft")
     area.wait_for()
+    idle(page)
     area.fill(
         "Hi Maria,\n\nYour team keeps blocking every investment we propose. Actually, the real problem is that "
         "finance has starved IT for years. We need to move to the cloud now.\n\nThanks"
     )
+    idle(page)
     page.get_by_role("button", name="Review draft").click()
     page.get_by_text("Sentence by sentence").wait_for()
     score = page.locator('[data-testid="stMetricValue"]').get_by_text("/100")
@@ -112,6 +115,7 @@ def test_no_rendered_text_makes_the_browser_fetch_another_host(browser, hostile_
     messages = page.locator('[data-testid="stChatMessage"]')
     playwright.expect(messages).to_have_count(3)
     assert f"![x](http://{HOSTILE}/line.png)" in messages.nth(1).inner_text()
+    idle(page)  # the reply's run reruns the page; a click during it can be lost
     page.get_by_role("button", name="End and debrief").click()
     page.get_by_role("heading", name="Debrief").wait_for()
     for link, landmark in (

@@ -9,7 +9,7 @@ import pytest
 from coach.counterpart.cards import list_personas
 from coach.counterpart.scripted import QUESTIONS, summary_of
 from coach.rehearsal import Rehearsal
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, record_hosts, running_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, idle, record_hosts, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -45,6 +45,7 @@ def _send(page, line: str, n_messages: int) -> None:
     # the page reruns once the reply is kept: wait for the rerun (each kept line gets its retry button)
     retries = page.get_by_role("button", name="Try again from here")
     playwright.expect(retries).to_have_count((n_messages - 1) // 2, timeout=30_000)
+    idle(page)
 
 
 def _resume(page) -> None:
@@ -100,19 +101,23 @@ def test_a_whole_session_in_the_browser(tmp_path):
             assert kept.input_value() == mirror.transcript.turns[1].text  # the line comes back to edit
             page.get_by_role("button", name="Send again").click()
             page.get_by_role("button", name="End and debrief").wait_for()
+            idle(page)  # the button shows during the run "Send again" started; a click then can be lost
 
             page.get_by_role("button", name="End and debrief").click()
             page.get_by_role("heading", name="Debrief").wait_for()
             page.screenshot(path=str(tmp_path / "debrief.png"), full_page=True)
 
             page.get_by_role("link", name="Review a draft").click()
-            area = page.locator("textarea").first
+            # by its label, not as the first textarea: until the page's run ends the chat box may still be shown
+            area = page.get_by_label("Your draft")
             area.wait_for()
+            idle(page)
             area.fill(
                 "Hi,\n\nI know the pressure this quarter lands on your team first. Before I propose anything, "
                 "what would you need to see to trust a new system's numbers? Could we take 30 minutes on "
                 "Thursday?\n\nSam"
             )
+            idle(page)
             page.get_by_role("button", name="Review draft").click()
             score = page.locator('[data-testid="stMetricValue"]').get_by_text("/100")
             score.wait_for()

@@ -10,7 +10,7 @@ import pytest
 from coach.config import load_settings
 from coach.rehearsal import start_rehearsal
 from coach.store import sessions
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, record_hosts, running_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, OWN_HOSTS, idle, record_hosts, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -32,12 +32,6 @@ def _kept(settings, persona: str, lines: list[str], seed: int):
     r.end()
     sessions.save(r, settings)
     return r
-
-
-def _idle(page) -> None:
-    """Wait until the script run the last action started has finished (a click on a button the run is
-    about to replace can land on the old one)."""
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
 
 
 def test_the_history_page_in_the_browser(tmp_path):
@@ -72,14 +66,14 @@ def test_the_history_page_in_the_browser(tmp_path):
         page.get_by_role("heading", name="Trust, line by line").wait_for()
         page.screenshot(path=str(tmp_path / "history.png"), full_page=True)
 
-        _idle(page)
+        idle(page)
         with page.expect_download() as download:
             page.get_by_role("button", name="Export everything (JSON)").click()
         exported = json.loads(download.value.path().read_text())
         assert len(exported["sessions"]) == 4
 
         # delete it (and its branch), after confirming
-        _idle(page)
+        idle(page)
         page.get_by_role("button", name="Delete this session").click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_text("and its 1 try-again branches").wait_for()

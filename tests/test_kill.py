@@ -22,7 +22,7 @@ import pytest
 
 from coach.config import load_settings
 from coach.store import sessions
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, idle, running_app
 
 POINTS = int(os.environ.get("COACH_KILL_POINTS", "50"))
 LINES = [
@@ -140,6 +140,7 @@ def test_the_app_server_killed_at_random_points_keeps_every_completed_turn(tmp_p
                     playwright.expect(shown).to_have_count(len(completed) + 1)
                     completed.append(kept.pending)
                 if len(completed) >= SESSION_LINES:  # this session is long enough: end it, start the next
+                    idle(page)  # a click during the last turn's rerun can be lost
                     page.get_by_role("button", name="End and debrief").click()
                     page.get_by_role("heading", name="Debrief", exact=True).wait_for()
                     finished.append((session, completed))

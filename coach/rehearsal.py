@@ -29,7 +29,7 @@ from coach.llm import ChatBackend, backend_from_settings
 from coach.playbook import retrieval
 from coach.scoring.behaviours import Labelled, classify
 from coach.text import strip_controls
-from coach.transcript import Transcript, Turn
+from coach.transcript import Transcript, Turn, responds_to
 
 MAX_LINE_CHARS = 4000
 
@@ -110,7 +110,7 @@ class Rehearsal:
         index = len(self.transcript.turns)
         before = self.engine.snapshot()
         context = self.transcript.context_before(index)
-        labelled = classify(line, context)
+        labelled = classify(line, responds_to(line, self.transcript.theirs_before(index)))
         perceived = self.engine.read(line, labelled, context)
         decision = self.engine.step(perceived)
         history = list(self.transcript.turns) + [Turn("leader", line)]

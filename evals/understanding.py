@@ -32,6 +32,7 @@ from coach.counterpart.cards import Persona, list_personas
 from coach.counterpart.engine import DIFFICULTIES, Decision, Engine
 from coach.counterpart.scripted import SCRIPTS
 from coach.scoring.behaviours import classify
+from coach.transcript import responds_to
 from coach.vocab import Dimension, Move
 from evals.train_topics import HELD_OUT_WRITERS, NATURAL, TRAIN_WRITERS, question_rows
 
@@ -71,13 +72,17 @@ class Tally:
         return self.ok / self.n if self.n else float("nan")
 
 
-def _say(e: Engine, text: str, context: str) -> Decision:
-    return e.respond(text, classify(text, context), context)
+def _say(e: Engine, text: str, theirs: list[str]) -> Decision:
+    """One leader line, read as a rehearsal reads it (after what it responds to); her reply goes on
+    ``theirs``, the counterpart's turns so far."""
+    d = e.respond(text, classify(text, responds_to(text, theirs)), theirs[-1] if theirs else "")
+    theirs.append(d.line)
+    return d
 
 
-def _fresh(persona: Persona, difficulty: str = "normal") -> tuple[Engine, str]:
+def _fresh(persona: Persona, difficulty: str = "normal") -> tuple[Engine, list[str]]:
     e = Engine(persona, difficulty, seed=0)
-    return e, e.opening().line
+    return e, [e.opening().line]
 
 
 # -- (a) ------------------------------------------------------------------------------------------------
@@ -99,7 +104,7 @@ def questions(personas: dict[str, Persona], writers: list[str]) -> dict[str, Any
         first[want].add(good, what)
         by_writer[row["writer"]].add(good, what)
         if want in DIMS and good and row["followup"].strip():
-            fu = _say(e, row["followup"], d.line)
+            fu = _say(e, row["followup"], opening)
             ok = fu.topic == want and fu.move in ABOUT_THEIR_WORLD
             follow[want].add(ok, f"[{row['id']}] after {want}: got {fu.move}/{fu.topic}: {row['followup']}")
     return _summarise("first question on the topic asked", first, "follow-up stays on the topic", follow) | {
@@ -123,7 +128,7 @@ def reflections(personas: dict[str, Persona]) -> dict[str, Any]:
                 e, _ = _fresh(p)
                 e.state.revealed = [f.id for f in p.facts if f.id in ids]  # she has told these
                 e.state.trust = 0.9
-                d = _say(e, row["utterance"], row["context"])
+                d = _say(e, row["utterance"], [row["context"]])
                 kind = row["kind"]
                 what = f"[{row['id']} {row['persona']} {kind}] {d.move}: {row['utterance'][:120]}"
                 if kind in ("wrong", "summary_wrong"):
@@ -152,11 +157,11 @@ def conversations(personas: dict[str, Persona]) -> dict[str, Any]:
     per_file: dict[str, Tally] = defaultdict(Tally)
     for path in sorted(NATURAL.glob("conversations_*.yaml")):
         for conv in yaml.safe_load(path.read_text(encoding="utf-8")):
-            e, last = _fresh(personas[conv["persona"]])
+            e, theirs = _fresh(personas[conv["persona"]])
             topic_before: str | None = None
             for line in conv["lines"]:
                 want, text = line["expect"], line["say"]
-                d = _say(e, text, last)
+                d = _say(e, text, theirs)
                 if want in DIMS:
                     good = d.topic == want and d.move in ABOUT_THEIR_WORLD
                 elif want == "followup":
@@ -179,7 +184,6 @@ def conversations(personas: dict[str, Persona]) -> dict[str, Any]:
                 per_file[path.stem.removeprefix("conversations_")].add(good, "")
                 if d.topic:
                     topic_before = d.topic
-                last = d.line
     return _summarise("reply fits the line", tallies, None, None) | {
         "by_writer (c1, c2 misses were read while fixing; c3 was written after)": {
             w: round(t.rate, 3) for w, t in sorted(per_file.items())
@@ -208,7 +212,7 @@ def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
     results: dict[str, dict[str, Any]] = {}
     for p in personas.values():
         for diff in DIFFICULTIES:
-            e, last = _fresh(p, diff)
+            e, theirs = _fresh(p, diff)
             said: dict[str, str] = {}
             turns, reached = 0, None
             pool = [r for r in qs if r["persona"] == p.id] + [r for r in qs if r["persona"] != p.id]
@@ -221,24 +225,25 @@ def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
                         continue
                     rows = [r for r in pool if r["dimension"] == dim]
                     row = rows[round_ % len(rows)]
-                    d = _say(e, row["question"], last)
-                    last, turns = d.line, turns + 1
+                    d = _say(e, row["question"], theirs)
+                    turns += 1
                     follow = row["followup"].strip()
                     if d.facts_now and follow and classify(follow, d.line).label == "question_open":
-                        last, turns = _say(e, follow, last).line, turns + 1  # asks on before saying it back
+                        _say(e, follow, theirs)  # asks on before saying it back
+                        turns += 1
                     for f in d.facts_now:
                         options = refl.get((p.id, f.id)) or []
                         for attempt in range(min(REPHRASES, len(options))):  # rephrase if it did not land
                             line = options[(round_ + attempt) % len(options)]
-                            d = _say(e, line, last)
-                            last, turns = d.line, turns + 1
+                            d = _say(e, line, theirs)
+                            turns += 1
                             said[f.id] = line  # the summary says it this way, landed or not
                             if f.id in d.state["understood"]:
                                 break
                 if all(c in said for c in p.core) and not reached:
                     summary = "Let me check I have your world right. " + " ".join(said[c] for c in p.core)
-                    d = _say(e, summary + " Have I got that right?", last)
-                    last, turns = d.line, turns + 1
+                    d = _say(e, summary + " Have I got that right?", theirs)
+                    turns += 1
                     if d.state["thats_right"]:
                         reached = turns
             missing = [c for c in p.core if c not in said]

@@ -9,7 +9,7 @@ from coach.errors import BackendError, InputError
 from coach.llm import ScriptedChat
 from coach.rehearsal import Rehearsal, replay, start_rehearsal
 from coach.store import sessions
-from coach.transcript import Transcript
+from coach.transcript import Transcript, responds_to
 from tests.helpers import legacy_folder, listen_well
 
 PERSONA = "maria-cfo"
@@ -159,3 +159,26 @@ def test_recorded_labels_match_a_fresh_classification_and_need_every_turn(rehear
     assert [(s.label, s.evidence.cue) for s in stored] == [(f.label, f.evidence.cue) for f in fresh]
     rehearsal.transcript.turns[1].meta = {}  # a hand-written transcript carries no evidence
     assert recorded_labels(rehearsal.transcript) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "theirs", "expected"),
+    [
+        ("What keeps you up?", [], ""),
+        ("Why is that?", ["Diesel is up a third.", "Margins are thin."], "Margins are thin."),
+        # a say-back of what she said two turns ago is read after that turn, then her last words
+        (
+            "So diesel is up a third and eating the margin.",
+            ["Diesel is up a third this year, and it eats our margin.", "I'd rather not go into that."],
+            "Diesel is up a third this year, and it eats our margin. I'd rather not go into that.",
+        ),
+        # a passing word in common is not enough to reach back
+        (
+            "And the margin?",
+            ["Diesel is up a third, and it eats our margin.", "Customers shop on reliability."],
+            "Customers shop on reliability.",
+        ),
+    ],
+)
+def test_a_line_is_scored_after_what_it_responds_to(line, theirs, expected):
+    assert responds_to(line, theirs) == expected

@@ -193,3 +193,40 @@ def test_a_reflection_in_the_leaders_own_words_counts_as_understood():
         d.line,
     )
     assert "customers-1" in r.state["understood"]
+
+
+@pytest.mark.parametrize(
+    "followup",
+    [
+        "Eight to ten percent under you on spot - how are they able to do that?",
+        "the app brokers, where are they winning the most, which lanes?",
+        "Venture money behind them; how long do you think they can keep that up?",
+    ],
+)
+def test_a_follow_up_that_opens_with_her_own_words_is_answered_not_taken_as_a_say_back(followup):
+    e, last = _engine()
+    d = _say(e, "Who's giving you the most trouble out there?", last)
+    assert d.facts_now and d.facts_now[0].id == "competitors-1"
+    f = _say(e, followup, d.line)
+    assert f.move in (Move.DEEPEN, Move.REPEAT) and f.topic == "competitors", (f.move, f.line)  # answered
+
+
+def test_a_say_back_with_a_rising_tone_is_still_a_say_back():
+    e, last = _engine()
+    d = _say(e, "Who's giving you the most trouble out there?", last)
+    r = _say(e, "So it's the app-based brokers undercutting you on spot loads, not the big carriers?", d.line)
+    assert r.move == Move.AFFIRM and "competitors-1" in r.state["understood"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Could I sit with two of your analysts for a morning next week?",
+        "Can I bring you a one-page readout on the cloud bill before the board meets?",
+        "Would you let me shadow your month-end close in March?",
+    ],
+)
+def test_a_request_phrased_as_a_question_is_an_ask_not_a_question_about_her_world(line):
+    e, last = _engine()
+    d = _say(e, line, last)
+    assert d.move == Move.REACT_PITCH, (d.move, d.line)  # asked for something before she felt understood

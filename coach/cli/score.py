@@ -138,7 +138,7 @@ def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) 
     labels = None
     if label is not None:
         leader = transcript.leader_turns()
-        labels = label([(t.text, transcript.context_before(i)) for i, t in leader])
+        labels = label([(t.text, transcript.responded_to(i)) for i, t in leader])
     card = build_scorecard(transcript, labels)
     if as_json:
         click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))

@@ -205,7 +205,9 @@ def perceive(
         n = len(covered) + len(misreads)
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
         return reading(Act.SUMMARY if summary else Act.REFLECTION)
-    if asks and not (open_q and not leader_centric):
+    if asks and not (
+        open_stem and not leader_centric
+    ):  # "could you walk me through..." invites; "could I sit in on..." asks
         return reading(Act.ASK)
     if pitch and (not question or leader_centric):
         return reading(Act.PITCH)
@@ -286,9 +288,24 @@ def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_the
     return weak and label in ("inform", "reflect", "other") and not accurate
 
 
+_TAIL = re.compile(r"\s+[-\u2013\u2014]+\s+|[;:,]\s+")
+
+
+def _ends_asking_open(raw: str) -> bool:
+    """The line ends in an open question of its own after picking up what they said: "Ridgeway by
+    September - where is that today?", "Sixty-two dollars a customer; what has that done to payback?"."""
+    last = (sentences(raw) or [raw])[-1]
+    if not last.endswith("?"):
+        return False
+    tail = _TAIL.split(last)[-1]
+    return tail != last and bool(cue("open_stem").search(tail) or cue("so_question").search(tail))
+
+
 def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool) -> bool:
     if cue("summary").search(raw):
         return True
+    if _ends_asking_open(raw):  # a say-back that leads into a question: the question is what they answer
+        return False
     if label == "reflect":  # unless it is plainly an open question about something not yet said
         return not asks_open or touches_told
     if cue("so_question").search(raw) and raw.endswith("?"):

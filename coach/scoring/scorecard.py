@@ -120,7 +120,7 @@ def build_scorecard(transcript: Transcript, labels: Sequence[Labelled] | None = 
     """Score a transcript's leader turns; ``labels`` (one per leader turn) skips re-classification."""
     leader = transcript.leader_turns()
     if labels is None:
-        labels = classify_batch([(t.text, transcript.context_before(i)) for i, t in leader])
+        labels = classify_batch([(t.text, transcript.responded_to(i)) for i, t in leader])
     elif len(labels) != len(leader):
         raise InputError(
             f"got {len(labels)} labels for {len(leader)} leader turns; "

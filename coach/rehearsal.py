@@ -28,8 +28,9 @@ from coach.errors import InputError
 from coach.llm import ChatBackend, backend_from_settings
 from coach.playbook import retrieval
 from coach.scoring.behaviours import Labelled, classify
+from coach.scoring.features import responds_to
 from coach.text import strip_controls
-from coach.transcript import Transcript, Turn, responds_to
+from coach.transcript import Transcript, Turn
 
 MAX_LINE_CHARS = 4000
 

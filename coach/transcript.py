@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.errors import InputError
-from coach.text import STOPWORDS, strip_controls, tokens
+from coach.text import strip_controls
 from coach.textfile import parse_json, read_text
 
 SPEAKERS = ("leader", "counterpart")
@@ -35,11 +35,6 @@ SPEAKERS = ("leader", "counterpart")
 MAX_TRANSCRIPT_BYTES = 4_000_000
 MAX_TURNS = 1_000
 MAX_TURN_CHARS = 10_000
-# What a leader line responds to: the counterpart's last turn, and an earlier one of the last few when the
-# line plainly picks up that one instead (a say-back of something she told three turns ago).
-LOOK_BACK = 6
-EARLIER_MIN = 2  # the earlier turn must share at least this many content words with the line ...
-EARLIER_OVER = 2  # ... and this many times as many as her last turn does
 SHAPE_HELP = (
     'A transcript is {"persona": ID, "turns": [{"speaker": "leader" or "counterpart", "text": ...}]}.'
 )
@@ -170,11 +165,6 @@ class Transcript:
         """The counterpart's turns before turn ``index``, oldest first."""
         return [t.text for t in self.turns[:index] if t.speaker == "counterpart"]
 
-    def responded_to(self, index: int) -> str:
-        """What the scorer reads leader turn ``index`` after (responds_to): the counterpart's last words,
-        preceded by an earlier turn of hers when the line picks that one up instead."""
-        return responds_to(self.turns[index].text, self.theirs_before(index))
-
     def last_state(self) -> dict[str, Any]:
         """The counterpart engine's state after the latest turn that carries one (empty when none)."""
         return next((t.state for t in reversed(self.turns) if t.state), {})
@@ -235,29 +225,3 @@ class Transcript:
 
     def copy(self) -> Transcript:
         return Transcript.from_dict(json.loads(self.to_json()))
-
-
-def _content(text: str) -> set[str]:
-    return {t for t in tokens(text) if len(t) > 2 and t not in STOPWORDS}
-
-
-def responds_to(utterance: str, theirs: list[str]) -> str:
-    """The counterpart's words a leader line responds to, given her turns so far (oldest first): her last
-    turn; or, when the line shares clearly more content words with one of her few turns before it, that turn
-    followed by her last ("So the average member is fifty-seven..." said back two turns after she said it is
-    a reflection, not a contradiction of what she said since)."""
-    if not theirs:
-        return ""
-    last = theirs[-1]
-    mine = _content(utterance)
-    if not mine:
-        return last
-    base = len(mine & _content(last))
-    best, best_n = None, 0
-    for earlier in theirs[-1 - LOOK_BACK : -1]:
-        n = len(mine & _content(earlier))
-        if n > best_n:
-            best, best_n = earlier, n
-    if best is not None and best_n >= EARLIER_MIN and best_n >= EARLIER_OVER * max(base, 1):
-        return f"{best} {last}"
-    return last

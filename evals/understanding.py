@@ -32,7 +32,7 @@ from coach.counterpart.cards import Persona, list_personas
 from coach.counterpart.engine import DIFFICULTIES, Decision, Engine
 from coach.counterpart.scripted import SCRIPTS
 from coach.scoring.behaviours import classify
-from coach.transcript import responds_to
+from coach.scoring.features import responds_to
 from coach.vocab import Dimension, Move
 from evals.train_topics import HELD_OUT_WRITERS, NATURAL, TRAIN_WRITERS, question_rows
 

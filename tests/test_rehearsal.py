@@ -8,8 +8,9 @@ from coach.counterpart.cards import load_persona
 from coach.errors import BackendError, InputError
 from coach.llm import ScriptedChat
 from coach.rehearsal import Rehearsal, replay, start_rehearsal
+from coach.scoring.features import responds_to
 from coach.store import sessions
-from coach.transcript import Transcript, responds_to
+from coach.transcript import Transcript
 from tests.helpers import legacy_folder, listen_well
 
 PERSONA = "maria-cfo"

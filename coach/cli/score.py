@@ -131,6 +131,7 @@ def _score_csv(path: Path, as_json: bool, label: Labeller | None = None) -> None
 
 def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) -> None:
     from coach.scoring.behaviours import UNCERTAIN_BELOW
+    from coach.scoring.features import responds_to
     from coach.scoring.scorecard import build_scorecard
     from coach.transcript import Transcript
 
@@ -138,7 +139,7 @@ def _score_transcript(path: Path, as_json: bool, label: Labeller | None = None) 
     labels = None
     if label is not None:
         leader = transcript.leader_turns()
-        labels = label([(t.text, transcript.responded_to(i)) for i, t in leader])
+        labels = label([(t.text, responds_to(t.text, transcript.theirs_before(i))) for i, t in leader])
     card = build_scorecard(transcript, labels)
     if as_json:
         click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))

@@ -205,9 +205,8 @@ def perceive(
         n = len(covered) + len(misreads)
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
         return reading(Act.SUMMARY if summary else Act.REFLECTION)
-    if asks and not (
-        open_stem and not leader_centric
-    ):  # "could you walk me through..." invites; "could I sit in on..." asks
+    # "could you walk me through..." invites an answer; "could I sit in on..." asks for something
+    if asks and not (open_stem and not leader_centric):
         return reading(Act.ASK)
     if pitch and (not question or leader_centric):
         return reading(Act.PITCH)

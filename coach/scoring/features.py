@@ -232,6 +232,35 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
 
 
+# What a leader line responds to: the counterpart's last turn, and an earlier one of the last few when the
+# line plainly picks up that one instead (a say-back of something she told three turns ago).
+LOOK_BACK = 6
+EARLIER_MIN = 2  # the earlier turn must share at least this many content words with the line ...
+EARLIER_OVER = 2  # ... and this many times as many as her last turn does
+
+
+def responds_to(utterance: str, theirs: list[str]) -> str:
+    """The counterpart's words a leader line responds to, given her turns so far (oldest first): her last
+    turn; or, when the line shares clearly more content words with one of her few turns before it, that turn
+    followed by her last ("So the average member is fifty-seven..." said back two turns after she said it is
+    a reflection, not a contradiction of what she said since)."""
+    if not theirs:
+        return ""
+    last = theirs[-1]
+    mine = content_stems(utterance)
+    if not mine:
+        return last
+    base = len(mine & content_stems(last))
+    best, best_n = None, 0
+    for earlier in theirs[-1 - LOOK_BACK : -1]:
+        n = len(mine & content_stems(earlier))
+        if n > best_n:
+            best, best_n = earlier, n
+    if best is not None and best_n >= EARLIER_MIN and best_n >= EARLIER_OVER * max(base, 1):
+        return f"{best} {last}"
+    return last
+
+
 @lru_cache(maxsize=4096)
 def _context_parts(context: str) -> tuple[frozenset[str], tuple[tuple[str, frozenset[str]], ...]]:
     sents = sentences(context) or ([context] if context else [])

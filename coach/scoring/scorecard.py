@@ -31,6 +31,7 @@ from coach.cues import asks as find_asks
 from coach.cues import cue
 from coach.errors import InputError
 from coach.scoring.behaviours import LABELS, Labelled, classify_batch
+from coach.scoring.features import responds_to
 from coach.text import sentences, words
 from coach.transcript import Transcript
 
@@ -120,7 +121,9 @@ def build_scorecard(transcript: Transcript, labels: Sequence[Labelled] | None = 
     """Score a transcript's leader turns; ``labels`` (one per leader turn) skips re-classification."""
     leader = transcript.leader_turns()
     if labels is None:
-        labels = classify_batch([(t.text, transcript.responded_to(i)) for i, t in leader])
+        labels = classify_batch(
+            [(t.text, responds_to(t.text, transcript.theirs_before(i))) for i, t in leader]
+        )
     elif len(labels) != len(leader):
         raise InputError(
             f"got {len(labels)} labels for {len(leader)} leader turns; "

@@ -6,6 +6,7 @@ thing on every surface.
 
     cue("pitch").search(text)      a compiled pattern, by its name in the file
     asks(text) -> [sentence, ...]  the sentences that make a concrete request
+    pitches(text) -> bool          some sentence sells a solution or tells them what to do
 """
 
 from __future__ import annotations
@@ -47,3 +48,19 @@ def asks(text: str) -> list[str]:
 
 def has_ask(text: str) -> bool:
     return bool(cue("ask").search(text))
+
+
+def pitches(text: str) -> bool:
+    """Some sentence sells a solution or tells them what to do. "We could / we should..." is a pitch
+    said as a statement ("We could move you onto one platform."), not inside an open question that asks
+    for their view ("What's a good first thing we could do together?")."""
+    for s in sentences(text) or [text]:
+        if cue("pitch").search(s):
+            return True
+        if cue("pitch_we").search(s) and not (s.rstrip().endswith("?") and _opens(s)):
+            return True
+    return False
+
+
+def _opens(sentence: str) -> bool:
+    return bool(cue("open_stem").search(sentence) or cue("so_question").search(sentence))

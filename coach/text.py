@@ -55,6 +55,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def content_words(text: str) -> set[str]:
+    """The words that carry meaning: no function words or fillers, longer than three letters, or a number."""
+    return {w for w in words(text) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of a turn or a paragraph: each line, split after . ! ? or an ellipsis, but not after an
     abbreviation ("e.g.", "Mr.", "approx.") or inside a number ("3.5")."""

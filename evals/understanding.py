@@ -227,11 +227,12 @@ def natural_listener(personas: dict[str, Persona]) -> dict[str, Any]:
                     row = rows[round_ % len(rows)]
                     d = _say(e, row["question"], theirs)
                     turns += 1
+                    told = list(d.facts_now)
                     follow = row["followup"].strip()
                     if d.facts_now and follow and classify(follow, d.line).label == "question_open":
-                        _say(e, follow, theirs)  # asks on before saying it back
+                        told += _say(e, follow, theirs).facts_now  # asks on before saying back all she told
                         turns += 1
-                    for f in d.facts_now:
+                    for f in {f.id: f for f in told}.values():
                         options = refl.get((p.id, f.id)) or []
                         for attempt in range(min(REPHRASES, len(options))):  # rephrase if it did not land
                             line = options[(round_ + attempt) % len(options)]

@@ -10,6 +10,7 @@ import pytest
 from coach.counterpart.cards import load_persona
 from coach.counterpart.engine import Engine
 from coach.counterpart.facts import misread
+from coach.counterpart.meaning import described
 from coach.scoring.behaviours import classify
 from coach.vocab import Move
 
@@ -230,3 +231,26 @@ def test_a_request_phrased_as_a_question_is_an_ask_not_a_question_about_her_worl
     e, last = _engine()
     d = _say(e, line, last)
     assert d.move == Move.REACT_PITCH, (d.move, d.line)  # asked for something before she felt understood
+
+
+def test_a_question_about_what_we_could_do_together_is_answered_not_taken_as_a_pitch():
+    e, last = _engine(DEV)
+    d = _say(e, "What would actually help your team from the technology side?", last)
+    assert d.facts_now and d.facts_now[0].id == "needs-1"
+    trust = e.state.trust
+    f = _say(e, "And what's a good first thing we could do together?", d.line)
+    assert f.move != Move.REACT_PITCH and e.state.trust >= trust, (f.move, f.line)
+    p = _say(e, "We could put sensors on every line and a dashboard on your desk.", f.line)
+    assert p.move == Move.REACT_PITCH  # the same words, said as a plan, are a pitch
+
+
+def test_a_say_back_she_agreed_with_describes_the_fact_again_in_a_summary():
+    fact = MARIA.fact("customers-1")
+    line = "So the folks on those regular runs stay because you turn up, every time."
+    summary = "Let me check I have it. Your margin is being squeezed. " + line
+    assert described(MARIA, [fact], summary) == []  # too far from the card's words on its own
+    assert described(MARIA, [fact], summary, accepted={fact.id: [line]}) == [fact.id]
+    assert (
+        described(MARIA, [fact], "Let me check. Your margin is being squeezed.", accepted={fact.id: [line]})
+        == []
+    )

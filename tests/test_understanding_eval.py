@@ -44,3 +44,10 @@ def test_no_correction_from_a_negated_or_passing_mention():
 def test_whole_natural_conversations_get_fitting_replies():
     rate = U.conversations(PERSONAS)["reply fits the line"]["rate"]
     assert rate >= 0.78, f"replies fitting the line: {rate:.1%}"
+
+
+def test_a_natural_listener_reaches_thats_right_with_every_persona_and_the_others_never_do():
+    report = U.natural_listener(PERSONAS)
+    missed = [run for run, r in report["runs"].items() if not r["reached_at"]]
+    assert not missed, f"the natural listener did not reach that's right with {missed}"
+    assert report["corrector reached"] == 0 and report["pitcher reached"] == 0

@@ -97,6 +97,8 @@ CLOSED_STREAK = 3  # this many closed questions in a row start to feel like an i
 MAX_ASKS = 2  # the playbook: one or two concrete asks
 OPENING_TURNS = 2  # thanks in the first turns is a greeting
 ASK_CHARS = 300  # an ask is remembered to this length
+ACCEPTED_CHARS = 400  # a say-back she agreed with is remembered to this length ...
+ACCEPTED_PER_FACT = 3  # ... and the last three of them per fact
 
 
 @dataclass
@@ -137,7 +139,9 @@ class Engine:
     def read(self, text: str, labelled: Labelled, context: str = "") -> LeaderMove:
         """Perception of one line against what this counterpart has told so far and the topic in play
         (see coach.counterpart.perceive); ``context`` is the counterpart's last line."""
-        return perceive(text, labelled, self.persona, self.told(), context, self.in_play())
+        return perceive(
+            text, labelled, self.persona, self.told(), context, self.in_play(), self.state.accepted
+        )
 
     def respond(self, text: str, labelled: Labelled, context: str = "") -> Decision:
         """Perceive one line, then decide: ``step(read(text, labelled, context))``."""
@@ -551,6 +555,9 @@ class Engine:
                 return
             fact = covered[0]
             s.topic, turn.topic = fact.id, fact.dimension
+            if len(covered) == 1:  # her "yes" to it: the same words in a summary later describe it too
+                s.accepted.setdefault(fact.id, []).append(leader.text[:ACCEPTED_CHARS])
+                del s.accepted[fact.id][:-ACCEPTED_PER_FACT]
             turn.move, turn.line = Move.AFFIRM, self._pick("reflection", self.persona.lines("reflection"))
             if newly:
                 self._gain(turn, "reflection", f"reflected {fact.topic} back accurately")

@@ -11,7 +11,7 @@ false matches) and is measured on the other's by ``python -m evals.understanding
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -19,7 +19,7 @@ import numpy as np
 from coach.counterpart.cards import Fact, Persona
 from coach.counterpart.facts import coverage
 from coach.embeddings import local_encoder
-from coach.text import sentences
+from coach.text import content_words, sentences
 
 SIMILAR = 0.6
 SIMILAR_IN_PLAY = 0.5  # the fact she just told: a say-back right after it is most likely about it
@@ -43,22 +43,39 @@ def _fact_vectors(texts: tuple[str, ...]) -> np.ndarray:
     return local_encoder().encode(list(texts))
 
 
-def described(persona: Persona, told: Sequence[Fact], text: str, in_play: Fact | None = None) -> list[str]:
+def described(
+    persona: Persona,
+    told: Sequence[Fact],
+    text: str,
+    in_play: Fact | None = None,
+    accepted: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
     """Ids of the told facts some clause of ``text`` describes, by meaning (see the module docstring);
-    the fact in play needs less similarity and none of its words."""
-    if not told or not any(coverage(f, text) > 0 or f is in_play for f in told):
+    the fact in play needs less similarity and none of its words. ``accepted`` holds, per fact, the
+    leader's earlier say-backs she agreed with: saying one of them again (in a summary, say) describes the
+    fact too, in the leader's own words, whether or not they use a word of the card."""
+    accepted = accepted or {}
+
+    def own_words(f: Fact, part: str) -> bool:
+        return bool(accepted.get(f.id)) and bool(content_words(part) & content_words(" ".join(accepted[f.id])))
+
+    def relevant(f: Fact, part: str) -> bool:
+        return f is in_play or coverage(f, part) > 0 or own_words(f, part)
+
+    if not told or not any(relevant(f, text) for f in told):
         return []
     parts = clauses(text)
     if len(parts) > MAX_CLAUSES:  # a long summary: read the clauses that use a word of some fact
-        parts = [c for c in parts if any(coverage(f, c) > 0 for f in told)][:MAX_CLAUSES] or parts[
+        parts = [c for c in parts if any(coverage(f, c) > 0 or own_words(f, c) for f in told)][
             :MAX_CLAUSES
-        ]
+        ] or parts[:MAX_CLAUSES]
     vecs = local_encoder().encode(parts if len(parts) > 1 else [text])
     out = []
     for fact in told:
-        if fact is not in_play and coverage(fact, text) == 0:
+        if not relevant(fact, text):
             continue  # no word of the fact at all: not a description of it (and nothing to encode)
-        fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal))
+        mine = tuple(c for said in accepted.get(fact.id, ()) for c in dict.fromkeys([said, *clauses(said)]))
+        fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal, *mine))
         if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
     return out

@@ -15,7 +15,7 @@ Perception holds no state of its own: the same line, label and told facts always
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,9 +24,9 @@ from coach.counterpart.facts import CLAUSE, covers, misread, touches
 from coach.counterpart.meaning import closest_told, described
 from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
-from coach.cues import cue
+from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
-from coach.text import STOPWORDS, Text, has, sentences, words
+from coach.text import Text, content_words, has, sentences
 from coach.vocab import Act
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
@@ -112,9 +112,11 @@ def perceive(
     told: Sequence[Fact],
     context: str = "",
     in_play: Fact | None = None,
+    accepted: Mapping[str, Sequence[str]] | None = None,
 ) -> LeaderMove:
     """Read one leader line. ``labelled`` is the classifier's view, ``told`` the facts revealed so far,
-    ``context`` the counterpart's last line and ``in_play`` the fact the conversation is on."""
+    ``context`` the counterpart's last line, ``in_play`` the fact the conversation is on and ``accepted``
+    the leader's say-backs she has agreed with, per fact (coach.counterpart.meaning.described)."""
     t = Text.of(text or "")
     raw = t.raw.strip()
     label = labelled.label
@@ -137,7 +139,7 @@ def perceive(
         label in ("reflect", "inform") or cue("summary").search(raw) or cue("reflect_stem").search(raw)
     ):
         rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
-        by_meaning = set(described(persona, rest, raw, in_play))  # said back in their own words
+        by_meaning = set(described(persona, rest, raw, in_play, accepted))  # said back in their own words
         covered += [f for f in rest if f.id in by_meaning]
     else:
         by_meaning = set()
@@ -150,7 +152,7 @@ def perceive(
     where = route(_focus(raw), persona)
     about = _about(where, raw, context, in_play)
     asks = tuple(find_asks(raw))
-    pitch = bool(cue("pitch").search(raw))
+    pitch = pitches(raw)
     words_n = len(raw.split())
     thanks = bool(cue("thanks").search(raw))
     short_prompt = words_n <= SHORT_PROMPT_WORDS and label in ("other", "inform")
@@ -258,10 +260,6 @@ def _clause_with(raw: str, phrase: str) -> str:
     return next((c for c in CLAUSE.split(raw) if c and has(Text.of(c), phrase)), raw)
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in words(text) if (len(w) > 3 or w.isdigit()) and w not in STOPWORDS}
-
-
 def _sure(where: Route, about: str) -> bool:
     """The router is confident the line is about their world (a dimension or their world in general)."""
     return about not in (FOLLOWUP, OFF_WORLD) and where.probs.get(about, 0.0) >= SURE
@@ -271,7 +269,7 @@ def _echoes(raw: str, context: str) -> int:
     """How many content words (or numbers) of what the counterpart just said the line picks up."""
     if not context:
         return 0
-    return len(_content(raw) & _content(context))
+    return len(content_words(raw) & content_words(context))
 
 
 def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool) -> bool:

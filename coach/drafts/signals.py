@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coach.counterpart.facts import words_areas
-from coach.cues import cue, has_ask
+from coach.cues import cue, has_ask, pitches
 from coach.drafts.sentences import Sentence
 from coach.scoring.behaviours import Labelled, classify_batch
 
@@ -126,7 +126,7 @@ def _label_one(s: Sentence, lab: Labelled) -> SentenceLabel:
     flags: list[str] = []
     if INVITES_CORRECTION.search(text):
         flags.append("invites_correction")
-    if b == "inform" and cue("pitch").search(text):
+    if b == "inform" and pitches(text):
         flags.append("pitch")
     if is_us_vs_them(text):
         flags.append("us_vs_them")

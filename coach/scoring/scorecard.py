@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from coach.counterpart.perceive import LeaderMove
 from coach.cues import asks as find_asks
-from coach.cues import cue
+from coach.cues import cue, pitches
 from coach.errors import InputError
 from coach.scoring.behaviours import LABELS, Labelled, classify_batch
 from coach.scoring.features import responds_to
@@ -93,7 +93,7 @@ def _reading(turn: Any, label: str) -> Reading:
         if move is not None:
             return Reading(move.is_correction, move.asks, move.act.value == "pitch", "perceived")
     asks = tuple(find_asks(turn.text))
-    pitch = label == "inform" and not asks and bool(cue("pitch").search(turn.text))
+    pitch = label == "inform" and not asks and pitches(turn.text)
     return Reading(label == "correct", asks, pitch, "words")
 
 

@@ -1,0 +1,30 @@
+"""The shared surface cues (coach/data/cues.yaml, coach/cues.py): what each must catch and must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.cues import pitches
+
+
+@pytest.mark.parametrize(
+    ("text", "pitch"),
+    [
+        # selling a solution, however it is phrased
+        ("We should move you onto one platform.", True),
+        ("We could rebuild the web shop on a proper stack.", True),
+        ("What if we moved the whole thing to the cloud?", True),
+        ("You need to standardise on our tooling.", True),
+        ("Honestly the answer is a new CRM. We could have it live by spring.", True),
+        # "we could / we should" inside an open question asks for their view
+        ("And what's a good first thing we could do together?", False),
+        ("What do you think we should fix first?", False),
+        ("So which of these should we tackle first, in your view?", False),
+        ("How do you think we could make the Monday call less painful?", False),
+        # "we should talk" is arranging a conversation, not a pitch
+        ("We should talk more often.", False),
+        ("Tell me about the last project that went badly.", False),
+    ],
+)
+def test_pitches(text: str, pitch: bool) -> None:
+    assert pitches(text) is pitch

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.embeddings import MODEL_ID
-from coach.scoring.behaviours import LABELS, scores
+from coach.scoring.behaviours import LABELS, question_forms, scores
 from coach.scoring.classifier import ASSET_DIR, Network
 from coach.scoring.features import CUE_NAMES, embed_text, feature_matrix, in_context
 from evals.behaviours import REPO, SHARED_DATA, Report, Row, agreement, format_report, read_labelled
@@ -189,7 +189,7 @@ def cross_validate(data: dict[str, Dataset], cfg: Config, k: int = 5) -> dict[st
         probs = np.zeros((len(ds.y), len(LABELS)), dtype=np.float32)
         for fold, test in enumerate(group_folds(ds.groups, folds)):
             parts = [(ds, ~test)] + [(data[o], everything[o]) for o in TRAIN_SOURCES if o != name]
-            probs[test] = scores(fit(*combine(parts), cfg), ds.x[test])
+            probs[test] = scores(fit(*combine(parts), cfg), ds.x[test], _asks(ds)[test])
             print(f"  {name} fold {fold + 1}/{folds} done", flush=True)
         results[name] = _report(ds.y, probs)
         consensus = np.array([r.coders > 1 for r in ds.rows])
@@ -197,8 +197,12 @@ def cross_validate(data: dict[str, Dataset], cfg: Config, k: int = 5) -> dict[st
             results[f"{name}_consensus"] = _report(ds.y[consensus], probs[consensus])
     net = fit(*combine([(data[o], everything[o]) for o in TRAIN_SOURCES]), cfg)
     bt = data["business_test"]
-    results["business_test"] = _report(bt.y, scores(net, bt.x))
+    results["business_test"] = _report(bt.y, scores(net, bt.x, _asks(bt)))
     return results
+
+
+def _asks(ds: Dataset) -> np.ndarray:
+    return question_forms([r.utterance for r in ds.rows])
 
 
 def _report(gold: np.ndarray, probs: np.ndarray) -> Report:

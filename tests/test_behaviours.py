@@ -8,7 +8,7 @@ import pytest
 
 from coach.errors import InputError
 from coach.scoring.behaviours import LABELS, Labelled, classify, classify_batch
-from coach.scoring.features import numbers
+from coach.scoring.features import numbers, question_form
 
 # Clear cases, written for this test (not in the training or test CSVs).
 CLEAR = [
@@ -169,3 +169,46 @@ def test_a_scripted_good_listener_is_labelled_as_it_listened(settings):
     wrong = [(i, g) for i, g in zip(intended, got, strict=True) if i != g]
     assert len(wrong) <= 0.03 * len(intended), wrong
     assert ("reflect", "correct") not in wrong
+
+
+@pytest.mark.parametrize(
+    ("utterance", "asks"),
+    [
+        # a question that picks up her words is still a question
+        ("Six outages since spring, same vendor. What happened?", True),
+        ("Slipping how far? What's churn in the small accounts?", True),
+        ("Up past the ring road - what have the couriers told you about those routes?", True),
+        ("Three people a full week, is it the same three every month or does it rotate", True),
+        ("how are the discount airlines able to go 20% under u on short routes", True),
+        ("Has any client ever actually made you pay out on that guarantee?", True),
+        ("So the bonus rides on cash flow, is that why up-front projects bother you so much?", True),
+        ("Nine million on contractors, up from three; what has driven that rise, do you think?", True),
+        # a say-back with a rising tone, a tag or a check stays a say-back
+        ("So it's the app-based brokers undercutting you, not the big carriers?", False),
+        ("So it's the brokers, isn't it?", False),
+        ("It sounds like the CRM cost you two reps, is that fair?", False),
+        ("So margin is down to thirteen and the board wants no surprises. Have I got that right?", False),
+        ("What I'm hearing is that the margin is the problem?", False),
+        ("You lose to the bundlers on price, do you think?", False),
+        ("When a pickup gets missed, they leave.", False),
+    ],
+)
+def test_the_form_of_a_question_is_read_whatever_words_it_reuses(utterance, asks):
+    assert question_form(utterance) is asks
+
+
+@pytest.mark.parametrize(
+    ("context", "utterance"),
+    [
+        (
+            "The board reads three things: fill rate, waste and cost per unit. If cost per unit is up, that's it.",
+            "Why does the board start from cost per unit rather than fill rate?",
+        ),
+        (
+            "We refund the month if a delivery slot is missed. Nobody else in the market does that.",
+            "Has a customer ever claimed that refund?",
+        ),
+    ],
+)
+def test_a_question_about_her_own_words_is_labelled_a_question_not_a_reflection(context, utterance):
+    assert classify(utterance, context).label in ("question_open", "question_closed")

@@ -57,7 +57,9 @@ def described(
     accepted = accepted or {}
 
     def own_words(f: Fact, part: str) -> bool:
-        return bool(accepted.get(f.id)) and bool(content_words(part) & content_words(" ".join(accepted[f.id])))
+        return bool(accepted.get(f.id)) and bool(
+            content_words(part) & content_words(" ".join(accepted[f.id]))
+        )
 
     def relevant(f: Fact, part: str) -> bool:
         return f is in_play or coverage(f, part) > 0 or own_words(f, part)

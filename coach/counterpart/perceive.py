@@ -303,8 +303,8 @@ def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool) ->
         return True
     if _ends_asking_open(raw):  # a say-back that leads into a question: the question is what they answer
         return False
-    if label == "reflect":  # unless it is plainly an open question about something not yet said
-        return not asks_open or touches_told
+    if label == "reflect":  # unless it is plainly an open question: "why does he read it backwards?"
+        return not asks_open  # picks up her words to ask about them, and is answered
     if cue("so_question").search(raw) and raw.endswith("?"):
         return False
     if cue("reflect_stem").search(raw):

@@ -34,6 +34,11 @@ LEADING_BIAS = 3.0
 # Below this confidence a label is shown as uncertain, not as a verdict. On the held-out business sets the
 # scorer is right on about half of such rows and on 85-98% of the rest (evals/data/README.md, calibration).
 UNCERTAIN_BELOW = 0.5
+# A last sentence in the form of a question ("Why does he start from cost per case?", "Has the guarantee
+# ever been called on?") is a question, however many of the counterpart's words it picks up; the network
+# alone reads a question that reuses her words as a say-back. A tag ("..., isn't it?") or a summary
+# marker ("have I got that right?") keeps a say-back a say-back. This much comes off its reflect logit.
+QUESTION_FORM_BIAS = 6.0
 
 
 @dataclass(frozen=True)
@@ -123,14 +128,21 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
             f"The behaviour model expects {net.n_features} features but coach/scoring/features.py makes {x.shape[1]}; "
             "the artifact is out of date. Rebuild it with: python -m evals.train_behaviours"
         )
-    return scores(net, x)
+    return scores(net, x, question_forms([u for u, _ in pairs]))
 
 
-def scores(net: Network, x: np.ndarray) -> np.ndarray:
-    """Class probabilities: the network's logits plus the documented rule prior, softmaxed."""
+def question_forms(utterances: Sequence[str]) -> np.ndarray:
+    return np.array([float(F.question_form(u)) for u in utterances], dtype=np.float32)
+
+
+def scores(net: Network, x: np.ndarray, asks: np.ndarray | None = None) -> np.ndarray:
+    """Class probabilities: the network's logits plus the documented rule priors, softmaxed. ``asks`` is
+    1 where the utterance is in the form of a question (coach.scoring.features.question_form)."""
     z = net.logits(x)
     leading = x[:, -len(F.CUE_NAMES) + F.CUE_NAMES.index("leading_question")]
     z[:, LABELS.index("correct")] += LEADING_BIAS * leading
+    if asks is not None:
+        z[:, LABELS.index("reflect")] -= QUESTION_FORM_BIAS * asks
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)

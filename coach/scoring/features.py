@@ -159,6 +159,25 @@ FEELING = re.compile(
 FILLERS = frozenset("so uh um uhm er okay ok well and but now right yeah alright then oh mm hmm".split())
 DISFLUENCY = re.compile(r"\b(uh|um|uhm|er|hmm)\b")
 CONTEXT_QUESTION = re.compile(r"\?\s*$")
+# The shape of a question, for question_form(): a clause that opens with a question word or with an auxiliary
+# and its subject ("has the guarantee...", "is it..."), and the short checks that end a say-back instead.
+_WH_FORM = re.compile(  # not a cleft ("what I'm hearing is...", "how you handle it matters")
+    r"^(what|how|why|where|when|who|which|whose)('s|'re|'d|'ve)?\b"
+    r"(?! (i|i'm|i've|i'd|you|you're|you've|we|we're|we've|they|they're|he|she)\b)"
+)
+_WH_AUX = re.compile(
+    r"^(what|how|why|where|when|who|which)('s|'re|'d|'ve| (is|are|was|were|do|does|did|can|could|would|will|"
+    r"has|have|had|should|much|many|long|often|come|bad|big|far|soon))\b"
+)
+_AUX_FORM = re.compile(
+    r"^(is|are|was|were|do|does|did|can|could|would|will|has|have|had|should|isn't|aren't|wasn't|doesn't|"
+    r"didn't|hasn't|haven't|won't|wouldn't) (it|that|this|there|you|they|he|she|we|anyone|anybody|any|all|"
+    r"those|these|the|your|a|an|some|most|people|customers|members)\b"
+)
+_CHECK = re.compile(r"\b(right|fair|correct|accurate|close|wrong|off|true|summary)\W*$")
+_CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+")
+CHECK_WORDS = 6  # a clause this short that ends in "right", "fair", "correct"... checks a say-back
+TAG_WORDS = 3  # a clause after the first this short ("isn't it", "do you think") is a tag, not a question
 
 CUE_NAMES: tuple[str, ...] = (
     "ends_with_question_mark",
@@ -328,6 +347,38 @@ def numbers(text: str) -> set[str]:
         else:
             out.add(m.group(0))
     return out
+
+
+def question_form(utterance: str) -> bool:
+    """The line asks in the form of a question, whatever words of theirs it picks up: its question sentence
+    (or a clause of it) opens with a question word or an auxiliary and its subject ("Four times since
+    August - what does he say when he's stood there?", "Has the guarantee ever been called on?"), or, with no
+    question mark, opens with a question word and its verb ("how are the brokers able to go under you").
+    A short check at the end of a say-back ("..., is that fair?", "..., isn't it?") is not a question form,
+    nor is a line with a summary marker ("Let me check I've got it: ... What am I missing?")."""
+    raw = clean(utterance)[:LEXICAL_CHARS]
+    low = raw.lower()
+    if SUMMARY.search(low) or cue("summary").search(low):
+        return False
+    sents = sentences(raw) or [raw]
+    asked = [s for s in sents if "?" in s]
+    # without a question mark: a line that opens with a question word and its verb, or any clause that is an
+    # inversion ("..., is it the same three every month"); "which is why..." inside a say-back is a relative
+    # clause, not a question
+    marked = bool(asked)
+    for i, clause in enumerate(
+        _CLAUSE_BREAK.split((asked[-1] if asked else sents[0]).lower().rstrip("?! ."))
+    ):
+        toks = words(clause)
+        while len(toks) > 1 and toks[0] in FILLERS:
+            toks = toks[1:]
+        head = " ".join(toks)
+        if (i and len(toks) <= TAG_WORDS) or (len(toks) <= CHECK_WORDS and _CHECK.search(head)):
+            continue
+        wh = _WH_FORM.match(head) if marked else (i == 0 and _WH_AUX.match(head))
+        if wh or _AUX_FORM.match(head):
+            return True
+    return False
 
 
 def lexical_features(utterance: str, context: str) -> np.ndarray:

@@ -185,7 +185,7 @@ def conversations(personas: dict[str, Persona]) -> dict[str, Any]:
                 if d.topic:
                     topic_before = d.topic
     return _summarise("reply fits the line", tallies, None, None) | {
-        "by_writer (c1-c3 misses were read while fixing; c4, c5 are held out)": {
+        "by_writer (misses of c1-c3, c6, c7 were read while fixing; c4, c5 are held out)": {
             w: round(t.rate, 3) for w, t in sorted(per_file.items())
         }
     }

@@ -254,3 +254,19 @@ def test_a_say_back_she_agreed_with_describes_the_fact_again_in_a_summary():
         described(MARIA, [fact], "Let me check. Your margin is being squeezed.", accepted={fact.id: [line]})
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "say_back",
+    [
+        "So saving a few dollars a load means nothing to them if their line stops.",
+        "a stopped line is what they really fear then",
+    ],
+)
+def test_saying_back_the_more_she_just_told_counts_as_understanding_the_fact(say_back):
+    e, last = _engine()
+    d = _say(e, "Who are the customers that really matter to you?", last)
+    why = _say(e, "Why is that?", d.line)
+    assert why.move == Move.DEEPEN  # her why: a stopped line, not the reveal line's words
+    r = _say(e, say_back, why.line)
+    assert r.move == Move.AFFIRM and "customers-1" in r.state["understood"], (r.move, r.line)

@@ -6,6 +6,9 @@ of the line whose MiniLM sentence vector is close to the fact's own texts (its s
 what she said when she told it), and that shares at least one of its substance words, describes it.
 SIMILAR was set on one writer's reflections (evals/data/natural/reflections_r1.csv: recall 0.68 at 0.5%
 false matches) and is measured on the other's by ``python -m evals.understanding --part reflections``.
+The fact in play (she has just told it, or more of it) also matches what she just said, at SIMILAR_IN_PLAY,
+which was lowered from 0.5 to 0.4 on the dev conversations c6 and c7 (say-backs of a "why" she had just given
+were not heard); the reflection set's figures did not move.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from coach.embeddings import local_encoder
 from coach.text import content_words, sentences
 
 SIMILAR = 0.6
-SIMILAR_IN_PLAY = 0.5  # the fact she just told: a say-back right after it is most likely about it
+SIMILAR_IN_PLAY = 0.4  # the fact she just told: a say-back right after it is most likely about it
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 10  # a long summary is read in at most ten clauses (a turn stays fast)
 _CLAUSE = re.compile(
@@ -49,11 +52,14 @@ def described(
     text: str,
     in_play: Fact | None = None,
     accepted: Mapping[str, Sequence[str]] | None = None,
+    context: str = "",
 ) -> list[str]:
     """Ids of the told facts some clause of ``text`` describes, by meaning (see the module docstring);
     the fact in play needs less similarity and none of its words. ``accepted`` holds, per fact, the
     leader's earlier say-backs she agreed with: saying one of them again (in a summary, say) describes the
-    fact too, in the leader's own words, whether or not they use a word of the card."""
+    fact too, in the leader's own words, whether or not they use a word of the card. ``context`` is what she
+    just said: a say-back of it describes the fact in play (her last line may be more of it than the card's
+    reveal lines: the why, an example)."""
     accepted = accepted or {}
 
     def own_words(f: Fact, part: str) -> bool:
@@ -77,7 +83,8 @@ def described(
         if not relevant(fact, text):
             continue  # no word of the fact at all: not a description of it (and nothing to encode)
         mine = tuple(c for said in accepted.get(fact.id, ()) for c in dict.fromkeys([said, *clauses(said)]))
-        fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal, *mine))
+        hers = tuple(dict.fromkeys([context, *clauses(context)])) if fact is in_play and context else ()
+        fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal, *mine, *hers))
         if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
     return out

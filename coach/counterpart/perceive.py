@@ -139,7 +139,9 @@ def perceive(
         label in ("reflect", "inform") or cue("summary").search(raw) or cue("reflect_stem").search(raw)
     ):
         rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
-        by_meaning = set(described(persona, rest, raw, in_play, accepted, context))  # said back in their own words
+        by_meaning = set(
+            described(persona, rest, raw, in_play, accepted, context)
+        )  # said back in their own words
         covered += [f for f in rest if f.id in by_meaning]
     else:
         by_meaning = set()

@@ -191,6 +191,13 @@ def test_a_scripted_good_listener_is_labelled_as_it_listened(settings):
         ("What I'm hearing is that the margin is the problem?", False),
         ("You lose to the bundlers on price, do you think?", False),
         ("When a pickup gets missed, they leave.", False),
+        # dictated, no punctuation: the question starts after her words
+        ("twelve hundred tickets a month how do you even keep up with that", True),
+        ("three vendors in two years what did the last one get wrong", True),
+        ("the night shift do they get the same training", True),
+        ("so you're the one who has to go and explain it to the board every time", False),
+        ("so marketing did that last year and it took six months to unpick", False),
+        ("right so the problem is that nobody trusts the numbers which is why you rebuild them", False),
     ],
 )
 def test_the_form_of_a_question_is_read_whatever_words_it_reuses(utterance, asks):

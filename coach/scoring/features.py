@@ -176,6 +176,14 @@ _AUX_FORM = re.compile(
 )
 _CHECK = re.compile(r"\b(right|fair|correct|accurate|close|wrong|off|true|summary)\W*$")
 _CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+")
+# Dictated lines come without punctuation: "forty thousand testers how do you even manage that many". In a
+# line with no punctuation at all, "what", "how" or "why" with its verb, or "do you", "did they"..., anywhere
+# after the first word starts the question ("who", "which", "where" and "that" also start relative clauses:
+# "the one who has to", "marketing did that").
+_SPOKEN_Q = re.compile(
+    r"\b(what|how|why)('s|'re| (is|are|was|were|do|does|did|can|could|would|will|has|have|had|should|much|"
+    r"many|long|often))\b|\b(do|did|have|are|were) (you|they)\b(?! know\b)"
+)
 CHECK_WORDS = 6  # a clause this short that ends in "right", "fair", "correct"... checks a say-back
 TAG_WORDS = 3  # a clause after the first this short ("isn't it", "do you think") is a tag, not a question
 
@@ -366,6 +374,10 @@ def question_form(utterance: str) -> bool:
     # inversion ("..., is it the same three every month"); "which is why..." inside a say-back is a relative
     # clause, not a question
     marked = bool(asked)
+    if not any(ch in raw for ch in ".,?!;:-"):  # dictated: no punctuation at all
+        tail = " ".join(words(low)[1:])
+        if _SPOKEN_Q.search(tail):
+            return True
     for i, clause in enumerate(
         _CLAUSE_BREAK.split((asked[-1] if asked else sents[0]).lower().rstrip("?! ."))
     ):

@@ -16,6 +16,7 @@ from coach.vocab import Move
 
 MARIA = load_persona("maria-cfo")
 DEV = load_persona("dev-coo")
+ANGELA = load_persona("angela-cno")
 
 
 def _say(e: Engine, text: str, last: str):
@@ -270,3 +271,18 @@ def test_saying_back_the_more_she_just_told_counts_as_understanding_the_fact(say
     assert why.move == Move.DEEPEN  # her why: a stopped line, not the reveal line's words
     r = _say(e, say_back, why.line)
     assert r.move == Move.AFFIRM and "customers-1" in r.state["understood"], (r.move, r.line)
+
+
+@pytest.mark.parametrize(
+    ("followup", "answer_mentions"),
+    [
+        ("And the frail ones, how do they cope with that long on a trolley?", "trolley"),
+        ("Which medications make those patients so much work?", "medications"),
+    ],
+)
+def test_a_specific_follow_up_draws_the_part_of_the_fact_it_asks_about(followup, answer_mentions):
+    e, last = _engine(ANGELA)
+    d = _say(e, "Who are the patients you're mostly dealing with these days?", last)
+    assert d.facts_now and d.facts_now[0].id == "customers-1"
+    f = _say(e, followup, d.line)
+    assert f.move == Move.DEEPEN and answer_mentions in f.line, f.line

@@ -29,10 +29,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
+from coach.counterpart.meaning import by_closeness
 from coach.counterpart.perceive import LeaderMove, perceive
 from coach.counterpart.state import CounterpartState
 from coach.errors import InputError
 from coach.scoring.behaviours import Labelled
+from coach.text import content_words
 from coach.vocab import Act, Difficulty, Mood, Move, dimension
 from coach.vocab import difficulty as parse_difficulty
 
@@ -97,6 +99,7 @@ CLOSED_STREAK = 3  # this many closed questions in a row start to feel like an i
 MAX_ASKS = 2  # the playbook: one or two concrete asks
 OPENING_TURNS = 2  # thanks in the first turns is a greeting
 ASK_CHARS = 300  # an ask is remembered to this length
+SPECIFIC_WORDS = 2  # a follow-up with this many content words asks about something in particular
 ACCEPTED_CHARS = 400  # a say-back she agreed with is remembered to this length ...
 ACCEPTED_PER_FACT = 3  # ... and the last three of them per fact
 
@@ -423,7 +426,13 @@ class Engine:
         lines = fact.depth_lines()
         used = s.deepened.setdefault(fact.id, [])
         fresh = [i for i in range(len(lines)) if i not in used]
-        fresh.sort(key=lambda i: lines[i][0] != turn.leader.depth)  # what was asked for, first
+        # what was asked for, first: the kind ("why", "what did it cost"); a specific question with no kind
+        # ("how long are they waiting?") takes the line closest to it in meaning; "go on" takes them in order
+        kind = turn.leader.depth
+        if kind == "more" and len(content_words(turn.leader.text)) >= SPECIFIC_WORDS:
+            fresh = [fresh[i] for i in by_closeness(turn.leader.text, [lines[i][1] for i in fresh])]
+        else:
+            fresh.sort(key=lambda i: lines[i][0] != kind)
         if not lines:  # a card without depth: they say it again, in other words
             return self._repeat(turn, fact.dimension, open_q)
         if not fresh:

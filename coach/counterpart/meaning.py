@@ -22,10 +22,12 @@ import numpy as np
 from coach.counterpart.cards import Fact, Persona
 from coach.counterpart.facts import coverage
 from coach.embeddings import local_encoder
-from coach.text import content_words, sentences
+from coach.text import content_words, sentences, stem
 
 SIMILAR = 0.6
 SIMILAR_IN_PLAY = 0.4  # the fact she just told: a say-back right after it is most likely about it
+SIMILAR_ECHO = 0.3  # ... and less still for a say-back of her last line that reuses ECHO_STEMS of its words
+ECHO_STEMS = 2
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 10  # a long summary is read in at most ten clauses (a turn stays fast)
 _CLAUSE = re.compile(
@@ -87,7 +89,18 @@ def described(
         fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal, *mine, *hers))
         if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
+        elif (
+            hers and _picks_up(text, context) and float((_fact_vectors(hers) @ vecs.T).max()) >= SIMILAR_ECHO
+        ):
+            out.append(fact.id)  # "That's a lot of experience walking out the door." after her "when an
+            # experienced nurse walks out...": her words and near her meaning
     return out
+
+
+def _picks_up(text: str, context: str) -> bool:
+    """The line reuses at least ECHO_STEMS of the content words she just said (as stems: walks, walking)."""
+    mine, hers = ({stem(w) for w in content_words(t)} for t in (text, context))
+    return len(mine & hers) >= ECHO_STEMS
 
 
 def closest_told(told: Sequence[Fact], text: str) -> str | None:
@@ -97,3 +110,12 @@ def closest_told(told: Sequence[Fact], text: str) -> str | None:
     vec = local_encoder().encode([text])[0]
     sims = [float((_fact_vectors((f.statement, f.paraphrase, *f.reveal)) @ vec).max()) for f in told]
     return told[int(np.argmax(sims))].id
+
+
+def by_closeness(text: str, candidates: Sequence[str]) -> list[int]:
+    """Indices of ``candidates`` from the closest in meaning to ``text`` to the farthest (which of her
+    remaining lines answers "how long are they waiting?" best)."""
+    if len(candidates) < 2:
+        return list(range(len(candidates)))
+    sims = _fact_vectors(tuple(candidates)) @ local_encoder().encode([text])[0]
+    return sorted(range(len(candidates)), key=lambda i: -float(sims[i]))

@@ -286,3 +286,27 @@ def test_a_specific_follow_up_draws_the_part_of_the_fact_it_asks_about(followup,
     assert d.facts_now and d.facts_now[0].id == "customers-1"
     f = _say(e, followup, d.line)
     assert f.move == Move.DEEPEN and answer_mentions in f.line, f.line
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Sixteen hours is brutal. Has it got worse since the agency spending went up?",
+        "Sixteen hours. Is that common on every ward, or mostly in the ICU?",
+    ],
+)
+def test_a_plain_question_about_what_she_said_is_answered_not_taken_as_a_correction(question):
+    e, last = _engine(ANGELA)
+    for line in ("What would make a great year for you, personally?", "Why do the doubles matter so much?"):
+        d = _say(e, line, last)
+        last = d.line
+    trust = e.state.trust
+    r = _say(e, question, last)
+    assert r.move != Move.REACT_CORRECTION and e.state.trust >= trust, (r.move, r.line)
+
+
+def test_a_question_that_disputes_what_she_said_is_still_a_correction():
+    e, last = _engine(ANGELA)
+    d = _say(e, "What would make a great year for you, personally?", last)
+    r = _say(e, "Actually, isn't turnover really a pay problem, not a scheduling one?", d.line)
+    assert r.move == Move.REACT_CORRECTION, (r.move, r.line)

@@ -426,13 +426,14 @@ class Engine:
         lines = fact.depth_lines()
         used = s.deepened.setdefault(fact.id, [])
         fresh = [i for i in range(len(lines)) if i not in used]
-        # what was asked for, first: the kind ("why", "what did it cost"); a specific question with no kind
-        # ("how long are they waiting?") takes the line closest to it in meaning; "go on" takes them in order
+        # what was asked for, first: the kind ("why", "what did it cost"; any, if it names none), and among
+        # those the line closest in meaning to a specific question ("why does the double matter so much?");
+        # "go on" or "why is that?" takes them in order
         kind = turn.leader.depth
-        if kind == "more" and len(content_words(turn.leader.text)) >= SPECIFIC_WORDS:
+        if len(content_words(turn.leader.text)) >= SPECIFIC_WORDS:
             fresh = [fresh[i] for i in by_closeness(turn.leader.text, [lines[i][1] for i in fresh])]
-        else:
-            fresh.sort(key=lambda i: lines[i][0] != kind)
+        if kind != "more":
+            fresh.sort(key=lambda i: lines[i][0] != kind)  # stable: closeness within the kind asked for
         if not lines:  # a card without depth: they say it again, in other words
             return self._repeat(turn, fact.dimension, open_q)
         if not fresh:

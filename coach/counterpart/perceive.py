@@ -26,6 +26,7 @@ from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
+from coach.scoring.features import disputes, question_form
 from coach.text import Text, content_words, has, sentences
 from coach.vocab import Act
 
@@ -283,6 +284,8 @@ def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_the
     if label == "correct":
         if open_q and (raw.endswith("?") or cue("invitation").search(raw)):
             return False
+        if question_form(raw) and not disputes(raw) and not weak:
+            return False  # asked, not argued: "Sixteen hours is brutal. Has it got worse since...?"
         return weak or (not accurate and about_their_words)
     return weak and label in ("inform", "reflect", "other") and not accurate
 

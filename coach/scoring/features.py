@@ -393,6 +393,12 @@ def question_form(utterance: str) -> bool:
     return False
 
 
+def disputes(utterance: str) -> bool:
+    """The words argue: a contradiction marker ("actually", "that's not...") or a leading question."""
+    low = clean(utterance)[:LEXICAL_CHARS].lower()
+    return bool(CONTRA.search(low) or LEADING.search(low))
+
+
 def lexical_features(utterance: str, context: str) -> np.ndarray:
     """The named lexical cues (:data:`CUE_NAMES`) as a float32 vector."""
     raw = clean(utterance)[:LEXICAL_CHARS]

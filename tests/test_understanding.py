@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.counterpart.cards import load_persona
+from coach.counterpart.cards import list_personas, load_persona
 from coach.counterpart.engine import Engine
 from coach.counterpart.facts import misread
 from coach.counterpart.meaning import described
@@ -310,3 +310,13 @@ def test_a_question_that_disputes_what_she_said_is_still_a_correction():
     d = _say(e, "What would make a great year for you, personally?", last)
     r = _say(e, "Actually, isn't turnover really a pay problem, not a scheduling one?", d.line)
     assert r.move == Move.REACT_CORRECTION, (r.move, r.line)
+
+
+@pytest.mark.parametrize("persona", list_personas(), ids=lambda p: p.id)
+def test_hello_or_thanks_is_not_answered_as_if_she_had_been_asked_how_she_is(persona):
+    for line in ("hey, appreciate you fitting me in before planning kicks off", "Morning!"):
+        e, last = _engine(persona)
+        d = _say(e, line, last)
+        assert d.move == Move.GREETED and not d.line.rstrip().endswith("?"), d.line
+    e, last = _engine(persona)
+    assert _say(e, "Hi, how's your week been?", last).move == Move.GREETED

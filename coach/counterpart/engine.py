@@ -309,7 +309,11 @@ class Engine:
     def _greeting(self, turn: _Turn) -> None:
         s = self.state
         s.small_talk += 1
-        turn.move, turn.line = Move.GREETED, self._pick("greeting", self.persona.lines("greeting"))
+        lines = self.persona.lines("greeting")
+        if not turn.leader.how_are_you:  # "Doing alright. How about you?" answers a question not asked
+            lines = [line for line in lines if not line.rstrip().endswith("?")] or lines
+        key = "greeting" if turn.leader.how_are_you else "greeting_plain"
+        turn.move, turn.line = Move.GREETED, self._pick(key, lines)
         if s.small_talk <= SMALL_TALK_FREE:
             self._gain(turn, "small_talk", "a friendly greeting")
 

@@ -62,6 +62,7 @@ class LeaderMove:
     misread: tuple[tuple[str, str], ...] = ()  # (fact id, the misreading phrase)
     touched: tuple[str, ...] = ()  # told facts whose area it is about
     ahead: tuple[str, ...] = ()  # untold facts it already describes
+    how_are_you: bool = False  # asks how they are ("how's your week been?"), not only hello or thanks
 
     @property
     def is_correction(self) -> bool:
@@ -103,6 +104,7 @@ class LeaderMove:
             misread=tuple((str(f), str(p)) for f, p in data.get("misread", ())),
             touched=tuple(str(a) for a in data.get("touched", ())),
             ahead=tuple(str(a) for a in data.get("ahead", ())),
+            how_are_you=bool(data.get("how_are_you", False)),
         )
 
 
@@ -194,6 +196,7 @@ def perceive(
             misread=tuple((f.id, p) for f, p in misreads),
             touched=tuple(f.id for f in touched),
             ahead=tuple(f.id for f in ahead),
+            how_are_you=bool(cue("how_are_you").search(raw)),
         )
 
     if cue("role_break").search(raw):

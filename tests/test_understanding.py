@@ -5,6 +5,8 @@ Lines here are examples of kinds of talk, not the eval sets (which are held out:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from coach.counterpart.cards import list_personas, load_persona
@@ -320,3 +322,14 @@ def test_hello_or_thanks_is_not_answered_as_if_she_had_been_asked_how_she_is(per
         assert d.move == Move.GREETED and not d.line.rstrip().endswith("?"), d.line
     e, last = _engine(persona)
     assert _say(e, "Hi, how's your week been?", last).move == Move.GREETED
+
+
+def test_a_general_question_that_clearly_leans_on_one_part_draws_that_part_first():
+    e, last = _engine()
+    line = "Give me the big picture: what would make this year a success for you personally?"
+    move = replace(e.read(line, classify(line, last), last), about="general", general=True, areas=())
+    assert [f.id for f in e.step(move).facts_now] == ["success-1"]  # read as general, it still leans
+    e, last = _engine()
+    plain = "What keeps you up at night?"
+    move = replace(e.read(plain, classify(plain, last), last), about="general", general=True, areas=())
+    assert [f.id for f in e.step(move).facts_now] == ["competitors-1"]  # no lean: the card's first

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
-from coach.counterpart.meaning import by_closeness, closeness
+from coach.counterpart.meaning import by_closeness
 from coach.counterpart.perceive import LeaderMove, perceive
 from coach.counterpart.state import CounterpartState
 from coach.errors import InputError
@@ -100,7 +100,6 @@ MAX_ASKS = 2  # the playbook: one or two concrete asks
 OPENING_TURNS = 2  # thanks in the first turns is a greeting
 ASK_CHARS = 300  # an ask is remembered to this length
 SPECIFIC_WORDS = 2  # a follow-up with this many content words asks about something in particular
-LEANS_BY = 0.15  # a general question leans towards a part of their world this much closer than the first
 ACCEPTED_CHARS = 400  # a say-back she agreed with is remembered to this length ...
 ACCEPTED_PER_FACT = 3  # ... and the last three of them per fact
 
@@ -401,13 +400,10 @@ class Engine:
                     f"({s.trust:.2f}, needs {self.gate(fact):.2f}); build trust first"
                 )
             return
-        if area is None and len(ready) > 1:
+        if area is None and turn.leader.leans:
             # about their world in general: what is top of mind (the card's order), unless the question
-            # clearly leans towards another part ("what do people at head office not get about the plants?")
-            sims = closeness(turn.leader.text, [f"{f.topic}: {f.drawn_by}" for f in ready])
-            best = int(sims.argmax())
-            if sims[best] >= sims[0] + LEANS_BY:
-                ready.insert(0, ready.pop(best))
+            # leans towards a part ("what would make this year a good one for you, in the big picture?")
+            ready.sort(key=lambda f: f.dimension not in turn.leader.leans)
         fact = ready[0]
         if not open_q and not self._closed_reveals(fact):
             turn.move, turn.line = (

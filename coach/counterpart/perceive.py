@@ -36,6 +36,7 @@ FOLLOWUP_SHARE = 0.5  # with a topic in play, "follow-up" wins unless another re
 ECHO_SHARE = 0.2  # ... and when the line picks up a word they just said, unless five times as likely
 STRONG_ECHO = 2  # a line that picks up this many of their words is about what they just said
 SHORT_PROMPT_WORDS = 8  # "tell me more", "go on": a follow-up said as a statement
+LEANS = 0.2  # a general question leans towards a part of their world the router gives at least this much
 SURE = 0.6  # the router's probability above which a statement about their world is taken as a question
 DEPTH_KINDS = ("why", "cost", "example", "feeling")
 
@@ -63,6 +64,7 @@ class LeaderMove:
     touched: tuple[str, ...] = ()  # told facts whose area it is about
     ahead: tuple[str, ...] = ()  # untold facts it already describes
     how_are_you: bool = False  # asks how they are ("how's your week been?"), not only hello or thanks
+    leans: tuple[str, ...] = ()  # for a question about their world in general: the parts it leans towards
 
     @property
     def is_correction(self) -> bool:
@@ -78,7 +80,7 @@ class LeaderMove:
         out["act"] = self.act.value
         out["asks"] = list(self.asks)
         out["misread"] = [list(m) for m in self.misread]
-        for key in ("areas", "covered", "touched", "ahead"):
+        for key in ("areas", "covered", "touched", "ahead", "leans"):
             out[key] = list(out[key])
         return out
 
@@ -105,6 +107,7 @@ class LeaderMove:
             touched=tuple(str(a) for a in data.get("touched", ())),
             ahead=tuple(str(a) for a in data.get("ahead", ())),
             how_are_you=bool(data.get("how_are_you", False)),
+            leans=tuple(str(a) for a in data.get("leans", ())),
         )
 
 
@@ -197,6 +200,7 @@ def perceive(
             touched=tuple(f.id for f in touched),
             ahead=tuple(f.id for f in ahead),
             how_are_you=bool(cue("how_are_you").search(raw)),
+            leans=tuple(d for d in where.dimensions if where.probs[d] >= LEANS) if about == GENERAL else (),
         )
 
     if cue("role_break").search(raw):

@@ -335,3 +335,13 @@ def test_a_general_question_that_leans_on_one_part_draws_that_part_first():
     move = e.read(plain, classify(plain, last), last)
     assert move.about == "general" and not move.leans
     assert [f.id for f in e.step(move).facts_now] == ["competitors-1"]  # no lean: the card's first
+
+
+def test_a_word_of_praise_before_an_answer_never_repeats_the_answers_own_opening():
+    tom = load_persona("tom-claims")
+    for seed in range(6):
+        e = Engine(tom, "normal", seed=seed)
+        e.rules = replace(e.rules, praise=1.0)  # praise every open question
+        last = e.opening().line
+        d = _say(e, "Who are you up against these days, competition-wise?", last)
+        assert d.facts_now and d.line.lower().count("here's the thing") <= 1, d.line

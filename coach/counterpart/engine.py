@@ -34,7 +34,7 @@ from coach.counterpart.perceive import LeaderMove, perceive
 from coach.counterpart.state import CounterpartState
 from coach.errors import InputError
 from coach.scoring.behaviours import Labelled
-from coach.text import content_words
+from coach.text import content_words, words
 from coach.vocab import Act, Difficulty, Mood, Move, dimension
 from coach.vocab import difficulty as parse_difficulty
 
@@ -99,6 +99,7 @@ CLOSED_STREAK = 3  # this many closed questions in a row start to feel like an i
 MAX_ASKS = 2  # the playbook: one or two concrete asks
 OPENING_TURNS = 2  # thanks in the first turns is a greeting
 ASK_CHARS = 300  # an ask is remembered to this length
+OPENING_WORDS = 3  # praise before an answer is left out when both open with the same words
 SPECIFIC_WORDS = 2  # a follow-up with this many content words asks about something in particular
 ACCEPTED_CHARS = 400  # a say-back she agreed with is remembered to this length ...
 ACCEPTED_PER_FACT = 3  # ... and the last three of them per fact
@@ -468,7 +469,11 @@ class Engine:
             self._gain(turn, "humility", "asked for help to understand their world")
         line = self._pick(f"reveal:{fact.id}", fact.reveal)
         if open_q and self._rng.random() < self.rules.praise:
-            line = self._pick("open_question", self.persona.lines("open_question")) + " " + line
+            praise = self._pick("open_question", self.persona.lines("open_question"))
+            if _opening_words(praise) != _opening_words(
+                line
+            ):  # not "Here's the thing: ... Here's the thing."
+                line = praise + " " + line
         turn.move, turn.line, turn.facts = Move.REVEAL, line, [fact]
         s.revealed.append(fact.id)
         s.topic, turn.topic = fact.id, fact.dimension
@@ -698,6 +703,10 @@ class Engine:
         i = self._rng.choice(fresh)
         used.append(i)
         return options[i]
+
+
+def _opening_words(line: str) -> tuple[str, ...]:
+    return tuple(words(line)[:OPENING_WORDS])
 
 
 def _fill(line: str, **values: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from coach.errors import InputError
 from coach.scoring.behaviours import Evidence, Labelled
-from coach.scoring.scorecard import build_scorecard
+from coach.scoring.scorecard import _casts_them_as_other, build_scorecard
 from coach.transcript import Transcript, Turn
 
 
@@ -176,3 +176,11 @@ def test_stored_labels_are_reclassified():
 def test_wrong_number_of_labels_is_an_error():
     with pytest.raises(InputError, match="1 leader turns"):
         build_scorecard(_transcript(["a"]), [_lab("other"), _lab("other")])
+
+
+def test_a_say_back_about_a_third_party_is_not_us_versus_them_but_a_jab_at_her_side_is():
+    assert not _casts_them_as_other(
+        "Right, so the apps have changed what people expect, even if they don't deliver it.", "reflect"
+    )
+    assert _casts_them_as_other("Honestly, they never tell us what they need until it's late.", "inform")
+    assert _casts_them_as_other("So your team always pushes back on our estimates.", "reflect")

@@ -150,7 +150,7 @@ def build_scorecard(transcript: Transcript, labels: Sequence[Labelled] | None = 
         _talk_balance(transcript),
         _asks(per_turn, states),
         _pitches(per_turn, states),
-        _us_them(transcript),
+        _us_them(per_turn),
     ]
     measures += _engine_measures(states)
     return Scorecard(transcript.persona, measures, per_turn)
@@ -339,13 +339,12 @@ def _pitches(per_turn: list[TurnLabel], states: list[tuple[int, dict]]) -> Measu
     )
 
 
-def _us_them(transcript: Transcript) -> Measure:
+def _us_them(per_turn: list[TurnLabel]) -> Measure:
     hits = []
-    for i, t in transcript.leader_turns():
-        m = cue("us_them").search(t.text)
-        if m:
-            sent = next((s for s in sentences(t.text) if cue("us_them").search(s)), t.text)
-            hits.append((i, sent))
+    for t in per_turn:
+        sent = next((s for s in sentences(t.text) if _casts_them_as_other(s, t.label)), None)
+        if sent is not None:
+            hits.append((t.turn, sent))
     verdict: Verdict = "good" if not hits else "fair" if len(hits) == 1 else "needs work"
     return Measure(
         "us_vs_them",
@@ -358,6 +357,16 @@ def _us_them(transcript: Transcript) -> Measure:
         [i for i, _ in hits],
         [s for _, s in hits],
     )
+
+
+def _casts_them_as_other(sentence: str, label: str) -> bool:
+    """The sentence casts someone as the other camp. In a say-back, a bare "they don't..." is about whoever
+    she was talking about ("so the apps have changed what people expect, even if they don't deliver"),
+    not her side, so there only the other cues count ("you people", "your team always")."""
+    hits = [m.group(0).lower() for m in cue("us_them").finditer(sentence)]
+    if label == "reflect":
+        hits = [h for h in hits if not h.startswith(("they ", "them "))]
+    return bool(hits)
 
 
 def _engine_measures(states: list[tuple[int, dict]]) -> list[Measure]:

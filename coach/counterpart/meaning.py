@@ -86,7 +86,10 @@ def described(
             continue  # no word of the fact at all: not a description of it (and nothing to encode)
         mine = tuple(c for said in accepted.get(fact.id, ()) for c in dict.fromkeys([said, *clauses(said)]))
         hers = tuple(dict.fromkeys([context, *clauses(context)])) if fact is in_play and context else ()
-        fv = _fact_vectors((fact.statement, fact.paraphrase, *fact.reveal, *mine, *hers))
+        # each group encoded once and kept: the card's texts, her say-backs agreed to, her last line
+        fv = np.vstack(
+            [_fact_vectors(g) for g in ((fact.statement, fact.paraphrase, *fact.reveal), mine, hers) if g]
+        )
         if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
         elif (

@@ -255,14 +255,25 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
 
 _BUT = re.compile(r"\bbut\b", re.I)
 FOCUS_WORDS = 4  # the part after "but" is what a line asks, when it has at least this many words
+FOCUS_MAX_WORDS = 40  # the router reads at most the last sentences of a line up to this many words
 
 
 def _focus(raw: str) -> str:
     """What the line asks: after a preamble ("I know cost is always on the table, but what I want to
-    understand is who your shippers are"), the part after the last "but"."""
+    understand is who your shippers are"), the part after the last "but"; of a long line (a summary, a
+    monologue), its last sentences up to FOCUS_MAX_WORDS (what is asked comes at the end, and the router
+    reads a long line no better and more slowly)."""
     parts = _BUT.split(raw)
     tail = parts[-1].strip(" ,.;:-")
-    return tail if len(parts) > 1 and len(tail.split()) >= FOCUS_WORDS else raw
+    focus = tail if len(parts) > 1 and len(tail.split()) >= FOCUS_WORDS else raw
+    if len(focus.split()) <= FOCUS_MAX_WORDS:
+        return focus
+    kept: list[str] = []
+    for sent in reversed(sentences(focus)):
+        if kept and len(" ".join([sent, *kept]).split()) > FOCUS_MAX_WORDS:
+            break
+        kept.insert(0, sent)
+    return " ".join(kept)
 
 
 def _clause_with(raw: str, phrase: str) -> str:

@@ -470,9 +470,8 @@ class Engine:
         line = self._pick(f"reveal:{fact.id}", fact.reveal)
         if open_q and self._rng.random() < self.rules.praise:
             praise = self._pick("open_question", self.persona.lines("open_question"))
-            if _opening_words(praise) != _opening_words(
-                line
-            ):  # not "Here's the thing: ... Here's the thing."
+            # not "Here's the thing: nobody asks me that. Here's the thing. ..."
+            if _opening_words(praise) != _opening_words(line):
                 line = praise + " " + line
         turn.move, turn.line, turn.facts = Move.REVEAL, line, [fact]
         s.revealed.append(fact.id)

@@ -20,9 +20,8 @@ class CounterpartState:
     patience: float
     revealed: list[str] = field(default_factory=list)  # fact ids told, in order
     understood: list[str] = field(default_factory=list)  # fact ids the leader described back correctly
-    accepted: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # per fact, the leader's say-backs she agreed with
+    # per fact, the leader's say-backs she agreed with (a summary in the same words describes it too)
+    accepted: dict[str, list[str]] = field(default_factory=dict)
     thats_right: bool = False
     asks: list[str] = field(default_factory=list)  # every concrete request the leader made, in order
     asked_after: int = 0  # of those, the asks made after "that's right" (more than two dilute them)

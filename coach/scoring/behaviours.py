@@ -34,8 +34,8 @@ LEADING_BIAS = 3.0
 # Below this confidence a label is shown as uncertain, not as a verdict. On the held-out business sets the
 # scorer is right on about half of such rows and on 85-98% of the rest (evals/data/README.md, calibration).
 UNCERTAIN_BELOW = 0.5
-# A last sentence in the form of a question ("Why does he start from cost per case?", "Has the guarantee
-# ever been called on?") is a question, however many of the counterpart's words it picks up; the network
+# A last sentence in the form of a question ("Why does the board start from cost per unit?", "Has a client
+# ever claimed that refund?") is a question, however many of the counterpart's words it picks up; the network
 # alone reads a question that reuses her words as a say-back. A tag ("..., isn't it?") or a summary
 # marker ("have I got that right?") keeps a say-back a say-back. This much comes off its reflect logit.
 QUESTION_FORM_BIAS = 6.0

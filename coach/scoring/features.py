@@ -359,8 +359,8 @@ def numbers(text: str) -> set[str]:
 
 def question_form(utterance: str) -> bool:
     """The line asks in the form of a question, whatever words of theirs it picks up: its question sentence
-    (or a clause of it) opens with a question word or an auxiliary and its subject ("Four times since
-    August - what does he say when he's stood there?", "Has the guarantee ever been called on?"), or, with no
+    (or a clause of it) opens with a question word or an auxiliary and its subject ("Six outages since
+    spring - what does the vendor say?", "Has a client ever claimed that refund?"), or, with no
     question mark, opens with a question word and its verb ("how are the brokers able to go under you").
     A short check at the end of a say-back ("..., is that fair?", "..., isn't it?") is not a question form,
     nor is a line with a summary marker ("Let me check I've got it: ... What am I missing?")."""

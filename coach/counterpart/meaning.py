@@ -63,11 +63,10 @@ def described(
     just said: a say-back of it describes the fact in play (her last line may be more of it than the card's
     reveal lines: the why, an example)."""
     accepted = accepted or {}
+    agreed = {fid: content_words(" ".join(said)) for fid, said in accepted.items() if said}
 
     def own_words(f: Fact, part: str) -> bool:
-        return bool(accepted.get(f.id)) and bool(
-            content_words(part) & content_words(" ".join(accepted[f.id]))
-        )
+        return f.id in agreed and bool(content_words(part) & agreed[f.id])
 
     def relevant(f: Fact, part: str) -> bool:
         return f is in_play or coverage(f, part) > 0 or own_words(f, part)

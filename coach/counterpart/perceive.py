@@ -26,7 +26,7 @@ from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
-from coach.scoring.features import disputes, question_form
+from coach.scoring.features import CLAUSE_BREAK, disputes, question_form
 from coach.text import Text, content_words, has, sentences
 from coach.vocab import Act
 
@@ -308,16 +308,13 @@ def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_the
     return weak and label in ("inform", "reflect", "other") and not accurate
 
 
-_TAIL = re.compile(r"\s+[-\u2013\u2014]+\s+|[;:,]\s+")
-
-
 def _ends_asking_open(raw: str) -> bool:
     """The line ends in an open question of its own after picking up what they said: "Ridgeway by
     September - where is that today?", "Sixty-two dollars a customer; what has that done to payback?"."""
     last = (sentences(raw) or [raw])[-1]
     if not last.endswith("?"):
         return False
-    tail = _TAIL.split(last)[-1]
+    tail = CLAUSE_BREAK.split(last)[-1]
     return tail != last and bool(cue("open_stem").search(tail) or cue("so_question").search(tail))
 
 

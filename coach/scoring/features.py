@@ -175,7 +175,8 @@ _AUX_FORM = re.compile(
     r"those|these|the|your|a|an|some|most|people|customers|members)\b"
 )
 _CHECK = re.compile(r"\b(right|fair|correct|accurate|close|wrong|off|true|summary)\W*$")
-_CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+")
+# where a spoken clause breaks: a dash between spaces, or a comma, semicolon or colon (perception splits there too)
+CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+")
 # Dictated lines come without punctuation: "forty thousand testers how do you even manage that many". In a
 # line with no punctuation at all, "what", "how" or "why" with its verb, or "do you", "did they"..., anywhere
 # after the first word starts the question ("who", "which", "where" and "that" also start relative clauses:
@@ -378,9 +379,7 @@ def question_form(utterance: str) -> bool:
         tail = " ".join(words(low)[1:])
         if _SPOKEN_Q.search(tail):
             return True
-    for i, clause in enumerate(
-        _CLAUSE_BREAK.split((asked[-1] if asked else sents[0]).lower().rstrip("?! ."))
-    ):
+    for i, clause in enumerate(CLAUSE_BREAK.split((asked[-1] if asked else sents[0]).lower().rstrip("?! ."))):
         toks = words(clause)
         while len(toks) > 1 and toks[0] in FILLERS:
             toks = toks[1:]

@@ -1,7 +1,7 @@
 """Citations: the playbook section behind a piece of feedback, by id, for the debrief and draft review.
 
     Citation.of("dont-correct")     one section, with the opening of its text as an excerpt
-    cite(["dont-correct", ...])     several, in order, each once (the corpus is read once)
+    cite(["dont-correct", ...])     several, in order, each once (the corpus is parsed once, and again only when a file changes)
 
 An unknown id is a CorpusError naming the known ones, so a feedback rule cannot cite a section that is
 not there (tests check every cited id).
@@ -37,7 +37,7 @@ class Citation:
 
 def cite(section_ids: list[str], excerpts: bool = True) -> list[Citation]:
     """The sections behind the feedback, read by id; CorpusError naming the known ids for an unknown one."""
-    sections = {s.section_id: s for s in ingest.load_corpus(ingest.CORPUS_DIR)}
+    sections = _sections()
     out = []
     for sid in dict.fromkeys(section_ids):
         if sid not in sections:
@@ -47,6 +47,19 @@ def cite(section_ids: list[str], excerpts: bool = True) -> list[Citation]:
         s = sections[sid]
         out.append(Citation(sid, s.title, s.source, excerpt(s.text) if excerpts else ""))
     return out
+
+
+_read: tuple[tuple, dict[str, ingest.Section]] = ((), {})
+
+
+def _sections() -> dict[str, ingest.Section]:
+    """The corpus by section id, parsed again only when a corpus file changes (a debrief cites dozens)."""
+    global _read
+    files = ingest.corpus_files(ingest.CORPUS_DIR)
+    stamp = (str(ingest.CORPUS_DIR), *((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if stamp != _read[0]:
+        _read = (stamp, {s.section_id: s for s in ingest.load_corpus(ingest.CORPUS_DIR)})
+    return _read[1]
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

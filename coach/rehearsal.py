@@ -111,8 +111,10 @@ class Rehearsal:
         index = len(self.transcript.turns)
         before = self.engine.snapshot()
         context = self.transcript.context_before(index)
-        labelled = classify(line, responds_to(line, self.transcript.theirs_before(index)))
-        perceived = self.engine.read(line, labelled, context)
+        answers = responds_to(line, self.transcript.theirs_before(index))
+        scored = classify(line, answers)
+        perceived = self.engine.read(line, scored, context)
+        labelled = scored.read_as(perceived.counted_label, line, answers)  # what every surface shows
         decision = self.engine.step(perceived)
         history = list(self.transcript.turns) + [Turn("leader", line)]
         passages = self._passages(line) if self.backend is not None else None
@@ -141,6 +143,7 @@ class Rehearsal:
                     "trust_delta": round(decision.trust_delta, 3),
                     "reasons": list(decision.reasons),
                     "perceived": perceived.to_dict(),
+                    **({"scorer_label": scored.label} if labelled is not scored else {}),
                 },
             )
         )

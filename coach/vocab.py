@@ -98,6 +98,25 @@ class Act(StrEnum):
     INFORM = "inform"
 
 
+# The behaviour label (coach.scoring.behaviours.LABELS) each act counts as, where perception and the scorer
+# disagree about correcting (LeaderMove.counted_label).
+LABEL_OF_ACT: dict[Act, str] = {
+    Act.CORRECTION: "correct",
+    Act.REFLECTION: "reflect",
+    Act.SUMMARY: "reflect",
+    Act.OPEN_QUESTION: "question_open",
+    Act.CLOSED_QUESTION: "question_closed",
+    Act.ASK: "inform",
+    Act.PITCH: "inform",
+    Act.INFORM: "inform",
+    Act.ROLE_BREAK: "other",
+    Act.SMALL_TALK: "other",
+    Act.GREETING: "other",
+    Act.THANKS: "other",
+    Act.ACKNOWLEDGE: "other",
+}
+
+
 @dataclass(frozen=True)
 class DimensionWords:
     id: Dimension

@@ -219,3 +219,17 @@ def test_the_form_of_a_question_is_read_whatever_words_it_reuses(utterance, asks
 )
 def test_a_question_about_her_own_words_is_labelled_a_question_not_a_reflection(context, utterance):
     assert classify(utterance, context).label in ("question_open", "question_closed")
+
+
+def test_a_label_read_another_way_takes_that_labels_cue_and_an_honest_confidence():
+    """Where perception settles the label (coach.counterpart.perceive.counted_label), the shown cue is the
+    new label's and the confidence is the scorer's for it among the labels left, never the old one's."""
+    scored = classify("Has it got any worse since the summer?", "We lost three nurses in a month.")
+    other = next(lab for lab in ("question_closed", "question_open") if lab != scored.label)
+    moved = scored.read_as(other, "Has it got any worse since the summer?")
+    assert moved.label == other and moved.scores == scored.scores
+    assert moved.confidence == pytest.approx(scored.scores[other] / (1 - scored.scores[scored.label]))
+    assert "question" in moved.evidence.cue
+    assert scored.read_as(scored.label, "Has it got any worse since the summer?") is scored
+    stored = Labelled("correct", 0.7, scored.evidence)  # a label read back from disk, without its scores
+    assert stored.read_as("question_closed", "Has it got any worse?").confidence == pytest.approx(0.3)

@@ -8,8 +8,10 @@ import pytest
 
 from coach.counterpart.cards import list_personas, load_persona
 from coach.counterpart.engine import DIFFICULTIES, MOODS, RULES, Engine
+from coach.counterpart.perceive import counted_label
 from coach.counterpart.scripted import corrector, good_listener, label, pitcher, summary_of
 from coach.errors import InputError
+from coach.vocab import Act
 
 PERSONAS = {p.id: p for p in list_personas()}
 IDS = sorted(PERSONAS)
@@ -502,3 +504,22 @@ def test_on_easy_a_broad_question_draws_out_two_things_but_an_area_question_only
     n = _engine(difficulty="normal")
     n.state.trust = 0.6
     assert len(n.respond("What keeps you up at night?", label("question_open")).facts_now) == 1
+
+
+@pytest.mark.parametrize(
+    ("label", "act", "counted"),
+    [
+        ("correct", Act.CORRECTION, "correct"),
+        ("correct", Act.CLOSED_QUESTION, "question_closed"),  # asked, not argued
+        ("correct", Act.OPEN_QUESTION, "question_open"),
+        ("correct", Act.SUMMARY, "reflect"),
+        ("correct", Act.THANKS, "other"),
+        ("reflect", Act.CORRECTION, "correct"),  # contradicts her outright, whatever the scorer said
+        ("inform", Act.CORRECTION, "correct"),
+        ("reflect", Act.OPEN_QUESTION, "reflect"),  # only correcting is settled by perception
+        ("question_open", Act.REFLECTION, "question_open"),
+        ("other", Act.GREETING, "other"),
+    ],
+)
+def test_the_counted_label_follows_perception_on_correcting_only(label, act, counted):
+    assert counted_label(label, act) == counted

@@ -147,17 +147,16 @@ def test_a_reply_abandoned_midway_leaves_no_trace_in_the_engine(settings):
     assert r.leader_turn_count == 0
 
 
-def test_recorded_labels_match_a_fresh_classification_and_need_every_turn(rehearsal):
-    from coach.scoring.behaviours import classify, recorded_labels
+def test_recorded_labels_match_a_fresh_scoring_and_need_every_turn(rehearsal):
+    from coach.scoring.behaviours import recorded_labels
+    from coach.scoring.scorecard import build_scorecard
 
     rehearsal.turn("Who do you see as the competition these days, and how is that changing?")
     rehearsal.turn("Actually, the real issue is that finance starved IT for years.")
     stored = recorded_labels(rehearsal.transcript)
-    fresh = [
-        classify(t.text, rehearsal.transcript.context_before(i))
-        for i, t in rehearsal.transcript.leader_turns()
-    ]
-    assert [(s.label, s.evidence.cue) for s in stored] == [(f.label, f.evidence.cue) for f in fresh]
+    fresh = build_scorecard(rehearsal.transcript).turns  # classified again, read with perception's act
+    assert [(s.label, s.evidence.cue) for s in stored] == [(f.label, f.cue) for f in fresh]
+    assert stored[1].label == "correct"  # "Actually, the real issue is..." argues, and is counted so
     rehearsal.transcript.turns[1].meta = {}  # a hand-written transcript carries no evidence
     assert recorded_labels(rehearsal.transcript) is None
 
@@ -183,3 +182,24 @@ def test_recorded_labels_match_a_fresh_classification_and_need_every_turn(rehear
 )
 def test_a_line_is_scored_after_what_it_responds_to(line, theirs, expected):
     assert responds_to(line, theirs) == expected
+
+
+def test_a_plain_question_the_scorer_called_correcting_is_shown_and_counted_as_a_question(settings):
+    """The live label, the stored label, the label mix and the corrections read one decision: a question
+    that argues nothing is answered as a question, so it is not shown as "correcting" either."""
+    from coach.scoring.behaviours import recorded_labels
+    from coach.scoring.scorecard import build_scorecard
+
+    r = Rehearsal(load_persona("angela-cno"), "normal", seed=0)
+    r.open()
+    r.turn("How are the nights going?")
+    step = r.turn("Sixteen hours is brutal. Has it got worse since the summer?")
+    turn = r.transcript.turns[-2]
+    assert turn.meta.get("scorer_label") == "correct", "precondition: pick a line the scorer calls correcting"
+    assert turn.meta["perceived"]["act"] == "closed_question"
+    assert turn.label == step.labelled.label == "question_closed"
+    assert "yes/no" in turn.meta["evidence"]["cue"]
+    card = build_scorecard(r.transcript, recorded_labels(r.transcript))
+    assert card.measure("label_mix").value["counts"]["correct"] == 0
+    assert card.measure("corrections").value == 0
+    assert [t.label for t in card.turns] == [t.label for _, t in r.transcript.leader_turns()]

@@ -80,6 +80,9 @@ def _surfaces(transcript: Transcript, settings) -> dict[str, dict[str, list]]:
 
 def _check(engine: dict[str, list], transcript: Transcript, settings) -> None:
     views = _surfaces(transcript, settings)
+    card = build_scorecard(transcript)  # today's scorer, read with each turn's stored reading
+    labelled_correct = [t.turn for t in card.turns if t.label == "correct"]
+    assert labelled_correct == engine["corrections"], "the label mix disagrees with the corrections"
     for name in ("scorecard", "debrief"):
         assert views[name] == engine, f"{name} disagrees with the engine"
     assert views["progress"] == {k: len(v) for k, v in engine.items()}, "Progress disagrees with the engine"

@@ -28,7 +28,7 @@ from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
 from coach.scoring.features import CLAUSE_BREAK, disputes, question_form
 from coach.text import Text, content_words, has, sentences
-from coach.vocab import Act
+from coach.vocab import LABEL_OF_ACT, Act
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
 SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short carries no content
@@ -69,6 +69,13 @@ class LeaderMove:
     @property
     def is_correction(self) -> bool:
         return self.act is Act.CORRECTION
+
+    @property
+    def counted_label(self) -> str:
+        """The behaviour label every surface shows and counts: the scorer's, unless perception read the line
+        the other way on correcting (a plain question the scorer called correcting counts as the question
+        it is; a line that contradicts her outright counts as correcting whatever the scorer said)."""
+        return counted_label(self.label, self.act)
 
     @property
     def is_pitch(self) -> bool:
@@ -235,6 +242,13 @@ def perceive(
     if label == "other" or (cue("acknowledge").search(raw) and len(t.stems) <= SHORT_ACK_STEMS):
         return reading(Act.ACKNOWLEDGE)
     return reading(Act.INFORM)
+
+
+def counted_label(label: str, act: Act) -> str:
+    """The scorer's ``label``, unless perception's ``act`` settled correcting the other way."""
+    if act is Act.CORRECTION:
+        return "correct"
+    return LABEL_OF_ACT[act] if label == "correct" else label
 
 
 def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:

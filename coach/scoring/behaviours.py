@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -58,6 +58,18 @@ class Labelled:
     @property
     def uncertain(self) -> bool:
         return self.confidence < UNCERTAIN_BELOW
+
+    def read_as(self, label: str, utterance: str, context: str = "") -> Labelled:
+        """This reading with the label perception settled on (LeaderMove.counted_label): its evidence is the
+        cue for that label, and its confidence the scorer's for that label among the others it allowed."""
+        if label == self.label:
+            return self
+        rest = 1.0 - self.scores.get(self.label, self.confidence)
+        # without the scores (a stored label), the most the scorer can have given the new label
+        confidence = (
+            (min(1.0, self.scores.get(label, 0.0) / rest) if rest > 0 else 0.0) if self.scores else rest
+        )
+        return replace(self, label=label, confidence=confidence, evidence=explain(label, utterance, context))
 
     def to_dict(self) -> dict:
         out = {

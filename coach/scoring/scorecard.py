@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from coach.counterpart.perceive import LeaderMove
+from coach.counterpart.perceive import LeaderMove, counted_label
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.errors import InputError
@@ -34,6 +34,7 @@ from coach.scoring.behaviours import LABELS, Labelled, classify_batch
 from coach.scoring.features import responds_to
 from coach.text import sentences, words
 from coach.transcript import Transcript
+from coach.vocab import Act
 
 Verdict = Literal["good", "fair", "needs work", "n/a"]
 
@@ -81,6 +82,20 @@ class Reading:
     asks: tuple[str, ...]
     pitch: bool
     source: Literal["perceived", "words"]
+    act: Act | None = None  # perception's act, when perceived
+
+
+def _turn_label(i: int, turn: Any, lab: Labelled, transcript: Transcript) -> TurnLabel:
+    """One leader turn as every surface counts it: where the rehearsal's perception settled correcting the
+    other way from the scorer (LeaderMove.counted_label), its label, so the label mix, the question
+    measures and the corrections never disagree."""
+    reading = _reading(turn, lab.label)
+    if reading.act is not None:
+        counted = counted_label(lab.label, reading.act)
+        lab = lab.read_as(counted, turn.text, responds_to(turn.text, transcript.theirs_before(i)))
+    return TurnLabel(
+        i, turn.text, lab.label, round(lab.confidence, 3), lab.evidence.cue, lab.evidence.quoted, reading
+    )
 
 
 def _reading(turn: Any, label: str) -> Reading:
@@ -91,7 +106,7 @@ def _reading(turn: Any, label: str) -> Reading:
         except (KeyError, TypeError, ValueError):
             move = None
         if move is not None:
-            return Reading(move.is_correction, move.asks, move.act.value == "pitch", "perceived")
+            return Reading(move.is_correction, move.asks, move.act.value == "pitch", "perceived", move.act)
     asks = tuple(find_asks(turn.text))
     pitch = label == "inform" and not asks and pitches(turn.text)
     return Reading(label == "correct", asks, pitch, "words")
@@ -129,18 +144,7 @@ def build_scorecard(transcript: Transcript, labels: Sequence[Labelled] | None = 
             f"got {len(labels)} labels for {len(leader)} leader turns; "
             "pass one label per leader turn or none."
         )
-    per_turn = [
-        TurnLabel(
-            i,
-            t.text,
-            lab.label,
-            round(lab.confidence, 3),
-            lab.evidence.cue,
-            lab.evidence.quoted,
-            _reading(t, lab.label),
-        )
-        for (i, t), lab in zip(leader, labels, strict=True)
-    ]
+    per_turn = [_turn_label(i, t, lab, transcript) for (i, t), lab in zip(leader, labels, strict=True)]
     states = [(i, t.state) for i, t in enumerate(transcript.turns) if isinstance(t.state, dict)]
     measures = [
         _label_mix(per_turn),

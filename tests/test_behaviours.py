@@ -8,7 +8,7 @@ import pytest
 
 from coach.errors import InputError
 from coach.scoring.behaviours import LABELS, Labelled, classify, classify_batch
-from coach.scoring.features import numbers, question_form
+from coach.scoring.features import asks_why_or_how, numbers, question_form
 
 # Clear cases, written for this test (not in the training or test CSVs).
 CLEAR = [
@@ -233,3 +233,34 @@ def test_a_label_read_another_way_takes_that_labels_cue_and_an_honest_confidence
     assert scored.read_as(scored.label, "Has it got any worse since the summer?") is scored
     stored = Labelled("correct", 0.7, scored.evidence)  # a label read back from disk, without its scores
     assert stored.read_as("question_closed", "Has it got any worse?").confidence == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "Four million out of the network this year. And the three biggest carrier contracts renegotiated.",
+        "We lost three nurses in one month.",
+        "",
+    ],
+)
+@pytest.mark.parametrize("utterance", ["Why is that?", "How so?", "And why do you think that is?"])
+def test_a_why_or_how_question_is_open_whatever_came_before(context, utterance):
+    assert classify(utterance, context).label == "question_open"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "why_how"),
+    [
+        ("Why is that?", True),
+        ("So, how does that land with the board?", True),
+        ("We lost three nurses - how come?", True),
+        ("how do you even manage that many", True),  # dictated, no punctuation
+        ("How many people left last year?", False),  # asks for one fact
+        ("How long did the close take?", False),
+        ("Is it the price, or the terms?", False),
+        ("I know why. Do you?", False),  # the asking clause is "do you"
+        ("How you handle it matters more than the price.", False),  # a statement, not a question
+    ],
+)
+def test_why_and_how_are_read_from_the_clause_that_asks(utterance, why_how):
+    assert asks_why_or_how(utterance) is why_how

@@ -39,6 +39,10 @@ UNCERTAIN_BELOW = 0.5
 # alone reads a question that reuses her words as a say-back. A tag ("..., isn't it?") or a summary
 # marker ("have I got that right?") keeps a say-back a say-back. This much comes off its reflect logit.
 QUESTION_FORM_BIAS = 6.0
+# A question that opens with "why" or "how" (not "how many", "how long"...) asks for an explanation, so it is
+# open whatever the counterpart said before it; read after her last words, the network sometimes called a
+# short "Why is that?" closed. This much is added to its question_open logit.
+WHY_HOW_BIAS = 2.0
 
 
 @dataclass(frozen=True)
@@ -144,17 +148,21 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
 
 
 def question_forms(utterances: Sequence[str]) -> np.ndarray:
-    return np.array([float(F.question_form(u)) for u in utterances], dtype=np.float32)
+    """Per utterance: [in the form of a question, asks why or how] (coach.scoring.features), as 0/1."""
+    return np.array(
+        [(float(F.question_form(u)), float(F.asks_why_or_how(u))) for u in utterances], dtype=np.float32
+    ).reshape(-1, 2)
 
 
-def scores(net: Network, x: np.ndarray, asks: np.ndarray | None = None) -> np.ndarray:
-    """Class probabilities: the network's logits plus the documented rule priors, softmaxed. ``asks`` is
-    1 where the utterance is in the form of a question (coach.scoring.features.question_form)."""
+def scores(net: Network, x: np.ndarray, forms: np.ndarray | None = None) -> np.ndarray:
+    """Class probabilities: the network's logits plus the documented rule priors, softmaxed. ``forms`` is
+    question_forms() of the utterances."""
     z = net.logits(x)
     leading = x[:, -len(F.CUE_NAMES) + F.CUE_NAMES.index("leading_question")]
     z[:, LABELS.index("correct")] += LEADING_BIAS * leading
-    if asks is not None:
-        z[:, LABELS.index("reflect")] -= QUESTION_FORM_BIAS * asks
+    if forms is not None:
+        z[:, LABELS.index("reflect")] -= QUESTION_FORM_BIAS * forms[:, 0]
+        z[:, LABELS.index("question_open")] += WHY_HOW_BIAS * forms[:, 1]
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)

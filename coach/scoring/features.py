@@ -365,31 +365,48 @@ def question_form(utterance: str) -> bool:
     question mark, opens with a question word and its verb ("how are the brokers able to go under you").
     A short check at the end of a say-back ("..., is that fair?", "..., isn't it?") is not a question form,
     nor is a line with a summary marker ("Let me check I've got it: ... What am I missing?")."""
+    return _asking_head(utterance) is not None
+
+
+# "why" and "how" (not "how many", "how long"...) ask for an explanation: they cannot be answered yes or no
+_WHY_HOW = re.compile(r"^(why|how(?! (many|much|long|often|far|old|big|soon|large|small)\b))\b")
+
+
+def asks_why_or_how(utterance: str) -> bool:
+    """The question the line asks (question_form's clause) opens with "why" or "how": open by its form
+    ("Why is that?", "And how so?"), whatever the counterpart's last words made of it."""
+    head = _asking_head(utterance)
+    return head is not None and bool(_WHY_HOW.match(head))
+
+
+def _asking_head(utterance: str) -> str | None:
+    """The words of the clause that asks, from its question word or auxiliary on; None if none asks."""
     raw = clean(utterance)[:LEXICAL_CHARS]
     low = raw.lower()
     if SUMMARY.search(low) or cue("summary").search(low):
-        return False
+        return None
     sents = sentences(raw) or [raw]
     asked = [s for s in sents if "?" in s]
     # without a question mark: a line that opens with a question word and its verb, or any clause that is an
     # inversion ("..., is it the same three every month"); "which is why..." inside a say-back is a relative
     # clause, not a question
     marked = bool(asked)
-    if not any(ch in raw for ch in ".,?!;:-"):  # dictated: no punctuation at all
-        tail = " ".join(words(low)[1:])
-        if _SPOKEN_Q.search(tail):
-            return True
     for i, clause in enumerate(CLAUSE_BREAK.split((asked[-1] if asked else sents[0]).lower().rstrip("?! ."))):
         toks = words(clause)
         while len(toks) > 1 and toks[0] in FILLERS:
             toks = toks[1:]
         head = " ".join(toks)
-        if (i and len(toks) <= TAG_WORDS) or (len(toks) <= CHECK_WORDS and _CHECK.search(head)):
+        short_tag = i and len(toks) <= TAG_WORDS and not _WHY_HOW.match(head)  # "..., why?" asks
+        if short_tag or (len(toks) <= CHECK_WORDS and _CHECK.search(head)):
             continue
         wh = _WH_FORM.match(head) if marked else (i == 0 and _WH_AUX.match(head))
         if wh or _AUX_FORM.match(head):
-            return True
-    return False
+            return head
+    if not any(ch in raw for ch in ".,?!;:-"):  # dictated: no punctuation at all
+        tail = " ".join(words(low)[1:])
+        if spoken := _SPOKEN_Q.search(tail):
+            return tail[spoken.start() :]
+    return None
 
 
 def disputes(utterance: str) -> bool:

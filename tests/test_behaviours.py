@@ -264,3 +264,18 @@ def test_a_why_or_how_question_is_open_whatever_came_before(context, utterance):
 )
 def test_why_and_how_are_read_from_the_clause_that_asks(utterance, why_how):
     assert asks_why_or_how(utterance) is why_how
+
+
+@pytest.mark.parametrize(
+    ("utterance", "asks"),
+    [
+        ("shifts run sixteen hours. where does that leave the rota?", True),  # a sentence end kept in one
+        ("why the night shift specifically", True),  # dictated, a "why" without its verb
+        ("why the board and not the auditors", True),
+        ("why we moved is a long story", False),  # a cleft: it tells, it does not ask
+        ("Why I'm asking is the renewal.", False),
+        ("The rota was redone in March. Is that fair to say?", False),  # a check, not a question
+    ],
+)
+def test_a_question_is_found_after_a_loose_sentence_end_or_in_a_bare_why(utterance, asks):
+    assert question_form(utterance) is asks

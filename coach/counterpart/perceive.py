@@ -26,7 +26,7 @@ from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
-from coach.scoring.features import CLAUSE_BREAK, disputes, question_form
+from coach.scoring.features import CLAUSE_BREAK, asking_head, disputes, question_form
 from coach.text import Text, content_words, has, sentences
 from coach.vocab import LABEL_OF_ACT, Act
 
@@ -219,7 +219,8 @@ def perceive(
     # substance of a fact she has not told yet (describing her world before she has: "ahead of me")
     told_back = label == "inform" and bool(by_meaning or ahead) and not question
     if not guess and (
-        told_back or _is_reflection(raw, label, bool(touched), open_stem and raw.endswith("?"))
+        told_back
+        or _is_reflection(raw, label, bool(touched), (open_stem and raw.endswith("?")) or _asks_wh(raw))
     ):
         n = len(covered) + len(misreads)
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
@@ -330,6 +331,16 @@ def _ends_asking_open(raw: str) -> bool:
         return False
     tail = CLAUSE_BREAK.split(last)[-1]
     return tail != last and bool(cue("open_stem").search(tail) or cue("so_question").search(tail))
+
+
+_WH = re.compile(r"^(what|how|why|where|when|who|which|whose)\b")
+
+
+def _asks_wh(raw: str) -> bool:
+    """The clause that asks opens with a question word: "fifteen percent of waste - where's most of it
+    coming from?" asks about her words, it does not say them back."""
+    head = asking_head(raw)
+    return head is not None and bool(_WH.match(head))
 
 
 def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool) -> bool:

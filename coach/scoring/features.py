@@ -174,7 +174,7 @@ _AUX_FORM = re.compile(
     r"didn't|hasn't|haven't|won't|wouldn't) (it|that|this|there|you|they|he|she|we|anyone|anybody|any|all|"
     r"those|these|the|your|a|an|some|most|people|customers|members)\b"
 )
-_CHECK = re.compile(r"\b(right|fair|correct|accurate|close|wrong|off|true|summary)\W*$")
+_CHECK = re.compile(r"\b(right|fair|correct|accurate|close|wrong|off|true|summary)( to say)?\W*$")
 # where a spoken clause breaks: a dash between spaces, or a comma, semicolon or colon (perception splits there too)
 CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+")
 # Dictated lines come without punctuation: "forty thousand testers how do you even manage that many". In a
@@ -365,9 +365,10 @@ def question_form(utterance: str) -> bool:
     question mark, opens with a question word and its verb ("how are the brokers able to go under you").
     A short check at the end of a say-back ("..., is that fair?", "..., isn't it?") is not a question form,
     nor is a line with a summary marker ("Let me check I've got it: ... What am I missing?")."""
-    return _asking_head(utterance) is not None
+    return asking_head(utterance) is not None
 
 
+_WHY_ANY = re.compile(r"^why\b(?! (i|i'm|i've|we|we're|they|they're|it's|that's|this)\b)(?=.{4})")
 # "why" and "how" (not "how many", "how long"...) ask for an explanation: they cannot be answered yes or no
 _WHY_HOW = re.compile(r"^(why|how(?! (many|much|long|often|far|old|big|soon|large|small)\b))\b")
 
@@ -375,12 +376,15 @@ _WHY_HOW = re.compile(r"^(why|how(?! (many|much|long|often|far|old|big|soon|larg
 def asks_why_or_how(utterance: str) -> bool:
     """The question the line asks (question_form's clause) opens with "why" or "how": open by its form
     ("Why is that?", "And how so?"), whatever the counterpart's last words made of it."""
-    head = _asking_head(utterance)
+    head = asking_head(utterance)
     return head is not None and bool(_WHY_HOW.match(head))
 
 
-def _asking_head(utterance: str) -> str | None:
-    """The words of the clause that asks, from its question word or auxiliary on; None if none asks."""
+_LOOSE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def asking_head(utterance: str) -> str | None:
+    """The words of the clause that asks (question_form's), from its question word or auxiliary on; None if none asks."""
     raw = clean(utterance)[:LEXICAL_CHARS]
     low = raw.lower()
     if SUMMARY.search(low) or cue("summary").search(low):
@@ -391,7 +395,12 @@ def _asking_head(utterance: str) -> str | None:
     # inversion ("..., is it the same three every month"); "which is why..." inside a say-back is a relative
     # clause, not a question
     marked = bool(asked)
-    for i, clause in enumerate(CLAUSE_BREAK.split((asked[-1] if asked else sents[0]).lower().rstrip("?! ."))):
+    sentence = asked[-1] if asked else sents[0]
+    # a sentence end the splitter kept ("books closed in five days. where are you on that today?")
+    sentence = (
+        next((p for p in reversed(_LOOSE_END.split(sentence)) if "?" in p), sentence) if marked else sentence
+    )
+    for i, clause in enumerate(CLAUSE_BREAK.split(sentence.lower().rstrip("?! ."))):
         toks = words(clause)
         while len(toks) > 1 and toks[0] in FILLERS:
             toks = toks[1:]
@@ -399,7 +408,8 @@ def _asking_head(utterance: str) -> str | None:
         short_tag = i and len(toks) <= TAG_WORDS and not _WHY_HOW.match(head)  # "..., why?" asks
         if short_tag or (len(toks) <= CHECK_WORDS and _CHECK.search(head)):
             continue
-        wh = _WH_FORM.match(head) if marked else (i == 0 and _WH_AUX.match(head))
+        # unmarked: a question word with its verb, or "why" with anything ("why the top five hundred items")
+        wh = _WH_FORM.match(head) if marked else (i == 0 and (_WH_AUX.match(head) or _WHY_ANY.match(head)))
         if wh or _AUX_FORM.match(head):
             return head
     if not any(ch in raw for ch in ".,?!;:-"):  # dictated: no punctuation at all

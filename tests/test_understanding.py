@@ -345,3 +345,21 @@ def test_a_word_of_praise_before_an_answer_never_repeats_the_answers_own_opening
         last = e.opening().line
         d = _say(e, "Who are you up against these days, competition-wise?", last)
         assert d.facts_now and d.line.lower().count("here's the thing") <= 1, d.line
+
+
+@pytest.mark.parametrize(
+    "followup",
+    [
+        "the line 3 project, did the vendor ever finish it",  # dictated: no question mark
+        "eighteen months on that project, was it the sensors or the software in the end",
+        "Line 3 and the sensors. Did anyone own it on your side?",
+    ],
+)
+def test_a_question_without_its_question_mark_after_her_words_is_answered(followup):
+    e, last = _engine(DEV)
+    e.state.trust = 0.9
+    d = _say(e, "How did the predictive maintenance thing on line 3 go?", last)
+    assert d.topic == "history" and d.facts_now
+    f = _say(e, followup, d.line)
+    assert f.move not in (Move.LISTEN, Move.AFFIRM), (f.move, f.line)
+    assert f.topic == "history", (f.move, f.topic, f.line)

@@ -139,7 +139,9 @@ def perceive(
         cue("open_stem").search(p) or cue("polite_open").search(p) or cue("so_question").search(p)
         for p in asked
     )
-    question = label in ("question_open", "question_closed") or raw.endswith("?") or open_stem
+    question = (
+        label in ("question_open", "question_closed") or raw.endswith("?") or open_stem or question_form(raw)
+    )
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
     said_back = {f.id: (covers(f, t), misread(f, t)) for f in told}  # each told fact read once

@@ -363,3 +363,23 @@ def test_a_question_without_its_question_mark_after_her_words_is_answered(follow
     f = _say(e, followup, d.line)
     assert f.move not in (Move.LISTEN, Move.AFFIRM), (f.move, f.line)
     assert f.topic == "history", (f.move, f.topic, f.line)
+
+
+def test_a_question_in_other_forms_of_her_words_follows_up_what_she_said_where_the_router_hears_off_world():
+    """Marcus wants "integration answers inside a day"; "Who answers the integration questions today?"
+    (answers, integration: two of his words, one in another form) asks about what he said, though the
+    router alone hears nothing of his world in it."""
+    marcus = load_persona("marcus-vp-sales")
+    e, last = _engine(marcus)
+    e.state.trust = 0.9
+    d = _say(e, "What would actually help you from technology?", last)
+    assert d.topic == "needs" and "integration" in d.line.lower(), (d.move, d.line)
+    f = _say(e, "Who answers the integration questions today?", d.line)
+    assert f.topic == "needs" and f.move in (Move.DEEPEN, Move.SAID_ENOUGH), (f.move, f.topic, f.line)
+
+
+def test_small_talk_that_reuses_her_words_without_asking_stays_small_talk():
+    e, last = _engine()
+    d = _say(e, "Good morning! How are you?", last)
+    f = _say(e, "Coffee sounds great, thanks, mine went cold an hour ago.", d.line)
+    assert not f.facts_now and f.move in (Move.GREETED, Move.SMALLTALK, Move.THANKED), (f.move, f.line)

@@ -91,15 +91,13 @@ def described(
         )
         if float((fv @ vecs.T).max()) >= (SIMILAR_IN_PLAY if fact is in_play else SIMILAR):
             out.append(fact.id)
-        elif (
-            hers and _picks_up(text, context) and float((_fact_vectors(hers) @ vecs.T).max()) >= SIMILAR_ECHO
-        ):
+        elif hers and picks_up(text, context) and float((_fact_vectors(hers) @ vecs.T).max()) >= SIMILAR_ECHO:
             out.append(fact.id)  # "That's a lot of experience walking out the door." after her "when an
             # experienced nurse walks out...": her words and near her meaning
     return out
 
 
-def _picks_up(text: str, context: str) -> bool:
+def picks_up(text: str, context: str) -> bool:
     """The line reuses at least ECHO_STEMS of the content words she just said (as stems: walks, walking)."""
     mine, hers = ({stem(w) for w in content_words(t)} for t in (text, context))
     return len(mine & hers) >= ECHO_STEMS

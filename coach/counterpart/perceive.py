@@ -21,7 +21,7 @@ from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
 from coach.counterpart.facts import CLAUSE, covers, misread, touches
-from coach.counterpart.meaning import closest_told, described
+from coach.counterpart.meaning import closest_told, described, picks_up
 from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
@@ -167,7 +167,7 @@ def perceive(
     told_ids = {f.id for f in told}
     ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]
     where = route(_focus(raw), persona)
-    about = _about(where, raw, context, in_play)
+    about = _about(where, raw, context, in_play, question)
     asks = tuple(find_asks(raw))
     pitch = pitches(raw)
     words_n = len(raw.split())
@@ -254,9 +254,11 @@ def counted_label(label: str, act: Act) -> str:
     return LABEL_OF_ACT[act] if label == "correct" else label
 
 
-def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
+def _about(where: Route, raw: str, context: str, in_play: Fact | None, question: bool = False) -> str:
     """The router's reading, in context: a follow-up needs a topic in play; one that picks up the words
-    the counterpart just used ("what happened on line 2?") stays with it unless clearly about another part."""
+    the counterpart just used ("what happened on line 2?") stays with it unless clearly about another part,
+    and a question that picks up two of them, even as other forms of the words ("when a demo breaks, what
+    goes wrong?" after "demos that don't break"), is about what she said, whatever the router made of it."""
     probs = where.probs
     best = max(probs.values(), default=0.0)
     if in_play is None:
@@ -266,6 +268,8 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None) -> str:
         return FOLLOWUP
     echo = _echoes(raw, context)
     if where.about != OFF_WORLD and (echo >= STRONG_ECHO or (echo and p_follow >= ECHO_SHARE * best)):
+        return FOLLOWUP
+    if where.about == OFF_WORLD and question and picks_up(raw, context):
         return FOLLOWUP
     return where.best_new_topic()
 

@@ -353,6 +353,8 @@ def test_a_word_of_praise_before_an_answer_never_repeats_the_answers_own_opening
         "the line 3 project, did the vendor ever finish it",  # dictated: no question mark
         "eighteen months on that project, was it the sensors or the software in the end",
         "Line 3 and the sensors. Did anyone own it on your side?",
+        # after a say-back of what he said, a question of its own (answered, not agreed with)
+        "false alarms stopping the line, ouch. did anyone from IT ever come and explain it to you",
     ],
 )
 def test_a_question_without_its_question_mark_after_her_words_is_answered(followup):

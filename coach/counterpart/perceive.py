@@ -27,7 +27,7 @@ from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
 from coach.scoring.features import CLAUSE_BREAK, asking_head, disputes, question_form
-from coach.text import Text, content_words, has, sentences
+from coach.text import Text, content_words, has, sentences, words
 from coach.vocab import LABEL_OF_ACT, Act
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
@@ -339,6 +339,19 @@ def _ends_asking_open(raw: str) -> bool:
     return tail != last and bool(cue("open_stem").search(tail) or cue("so_question").search(tail))
 
 
+ASKS_AFTER_WORDS = 5  # a question after a say-back with this many words asks something ("is that it?" checks)
+
+
+def _asks_after_saying(raw: str) -> bool:
+    """After picking up what they said, the line asks a question of its own, open or closed: "a whole
+    day down, ouch. did anyone ever come and explain it to you" is answered, not agreed with."""
+    head = asking_head(raw)
+    if head is None or len(head.split()) < ASKS_AFTER_WORDS:
+        return False
+    low = " ".join(words(raw.lower()))
+    return not low.startswith(" ".join(words(head))[:20])  # something came before the question
+
+
 _WH = re.compile(r"^(what|how|why|where|when|who|which|whose)\b")
 
 
@@ -352,7 +365,7 @@ def _asks_wh(raw: str) -> bool:
 def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool) -> bool:
     if cue("summary").search(raw):
         return True
-    if _ends_asking_open(raw):  # a say-back that leads into a question: the question is what they answer
+    if _ends_asking_open(raw) or _asks_after_saying(raw):  # the question is what they answer
         return False
     if label == "reflect":  # unless it is plainly an open question: "why does he read it backwards?"
         return not asks_open  # picks up her words to ask about them, and is answered

@@ -383,6 +383,27 @@ def asks_why_or_how(utterance: str) -> bool:
 _LOOSE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def _clause_head(sentence: str, marked: bool, later: bool = False) -> str | None:
+    """The clause of one sentence that asks, from its question word or auxiliary on. Unmarked (no question
+    mark), a question word counts only with its verb at the start ("how are the brokers able to..."), and in
+    a later sentence not "which" ("Which is why..." tells)."""
+    for i, clause in enumerate(CLAUSE_BREAK.split(sentence.lower().rstrip("?! ."))):
+        toks = words(clause)
+        while len(toks) > 1 and toks[0] in FILLERS:
+            toks = toks[1:]
+        head = " ".join(toks)
+        short_tag = i and len(toks) <= TAG_WORDS and not _WHY_HOW.match(head)  # "..., why?" asks
+        if short_tag or (len(toks) <= CHECK_WORDS and _CHECK.search(head)):
+            continue
+        # unmarked: a question word with its verb, or "why" with anything ("why the top five hundred items")
+        wh = _WH_FORM.match(head) if marked else (i == 0 and (_WH_AUX.match(head) or _WHY_ANY.match(head)))
+        if later and not marked and head.startswith("which"):
+            wh = None
+        if wh or _AUX_FORM.match(head):
+            return head
+    return None
+
+
 def asking_head(utterance: str) -> str | None:
     """The words of the clause that asks (question_form's), from its question word or auxiliary on; None if none asks."""
     raw = clean(utterance)[:LEXICAL_CHARS]
@@ -395,22 +416,12 @@ def asking_head(utterance: str) -> str | None:
     # inversion ("..., is it the same three every month"); "which is why..." inside a say-back is a relative
     # clause, not a question
     marked = bool(asked)
-    sentence = asked[-1] if asked else sents[0]
-    # a sentence end the splitter kept ("books closed in five days. where are you on that today?")
-    sentence = (
-        next((p for p in reversed(_LOOSE_END.split(sentence)) if "?" in p), sentence) if marked else sentence
-    )
-    for i, clause in enumerate(CLAUSE_BREAK.split(sentence.lower().rstrip("?! ."))):
-        toks = words(clause)
-        while len(toks) > 1 and toks[0] in FILLERS:
-            toks = toks[1:]
-        head = " ".join(toks)
-        short_tag = i and len(toks) <= TAG_WORDS and not _WHY_HOW.match(head)  # "..., why?" asks
-        if short_tag or (len(toks) <= CHECK_WORDS and _CHECK.search(head)):
-            continue
-        # unmarked: a question word with its verb, or "why" with anything ("why the top five hundred items")
-        wh = _WH_FORM.match(head) if marked else (i == 0 and (_WH_AUX.match(head) or _WHY_ANY.match(head)))
-        if wh or _AUX_FORM.match(head):
+    if marked:  # the last sentence that asks, after a sentence end the splitter kept ("... days. where...?")
+        parts = [next((p for p in reversed(_LOOSE_END.split(asked[-1])) if "?" in p), asked[-1])]
+    else:  # unmarked: the first sentence, then the others ("a whole day down, ouch. did anyone ever explain")
+        parts = [p for sent in sents for p in _LOOSE_END.split(sent)]
+    for k, part in enumerate(parts):
+        if head := _clause_head(part, marked, later=k > 0):
             return head
     if not any(ch in raw for ch in ".,?!;:-"):  # dictated: no punctuation at all
         tail = " ".join(words(low)[1:])

@@ -26,7 +26,7 @@ from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
-from coach.scoring.features import CLAUSE_BREAK, asking_head, disputes, question_form
+from coach.scoring.features import CLAUSE_BREAK, asking_head, disputes
 from coach.text import Text, content_words, has, sentences, words
 from coach.vocab import LABEL_OF_ACT, Act
 
@@ -139,9 +139,8 @@ def perceive(
         cue("open_stem").search(p) or cue("polite_open").search(p) or cue("so_question").search(p)
         for p in asked
     )
-    question = (
-        label in ("question_open", "question_closed") or raw.endswith("?") or open_stem or question_form(raw)
-    )
+    head = asking_head(raw)  # the clause that asks, in the form of a question (None: not in that form)
+    question = label in ("question_open", "question_closed") or raw.endswith("?") or open_stem or bool(head)
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
     said_back = {f.id: (covers(f, t), misread(f, t)) for f in told}  # each told fact read once
@@ -214,7 +213,7 @@ def perceive(
 
     if cue("role_break").search(raw):
         return reading(Act.ROLE_BREAK)
-    if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context)):
+    if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head):
         return reading(Act.CORRECTION)
     guess = not touched and not says_back and _sure(where, about)  # about their world, nothing they said
     # a say-back that the scorer called telling: close in meaning to something she told, or naming every
@@ -222,7 +221,9 @@ def perceive(
     told_back = label == "inform" and bool(by_meaning or ahead) and not question
     if not guess and (
         told_back
-        or _is_reflection(raw, label, bool(touched), (open_stem and raw.endswith("?")) or _asks_wh(raw))
+        or _is_reflection(
+            raw, label, bool(touched), (open_stem and raw.endswith("?")) or _asks_wh(head), head
+        )
     ):
         n = len(covered) + len(misreads)
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
@@ -314,7 +315,9 @@ def _echoes(raw: str, context: str) -> int:
     return len(content_words(raw) & content_words(context))
 
 
-def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool) -> bool:
+def _is_correction(
+    raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool, head: str | None
+) -> bool:
     """The classifier's label, weighed against the words: an accurate say-back is not a correction, and
     a line that touches nothing they have said has nothing to contradict (unless it says so outright)."""
     if cue("strong_correction").search(raw):
@@ -323,7 +326,7 @@ def _is_correction(raw: str, label: str, open_q: bool, accurate: bool, about_the
     if label == "correct":
         if open_q and (raw.endswith("?") or cue("invitation").search(raw)):
             return False
-        if question_form(raw) and not disputes(raw) and not weak:
+        if head is not None and not disputes(raw) and not weak:  # in the form of a question
             return False  # asked, not argued: "Sixteen hours is brutal. Has it got worse since...?"
         return weak or (not accurate and about_their_words)
     return weak and label in ("inform", "reflect", "other") and not accurate
@@ -342,10 +345,9 @@ def _ends_asking_open(raw: str) -> bool:
 ASKS_AFTER_WORDS = 5  # a question after a say-back with this many words asks something ("is that it?" checks)
 
 
-def _asks_after_saying(raw: str) -> bool:
+def _asks_after_saying(raw: str, head: str | None) -> bool:
     """After picking up what they said, the line asks a question of its own, open or closed: "a whole
     day down, ouch. did anyone ever come and explain it to you" is answered, not agreed with."""
-    head = asking_head(raw)
     if head is None or len(head.split()) < ASKS_AFTER_WORDS:
         return False
     low = " ".join(words(raw.lower()))
@@ -355,17 +357,16 @@ def _asks_after_saying(raw: str) -> bool:
 _WH = re.compile(r"^(what|how|why|where|when|who|which|whose)\b")
 
 
-def _asks_wh(raw: str) -> bool:
+def _asks_wh(head: str | None) -> bool:
     """The clause that asks opens with a question word: "fifteen percent of waste - where's most of it
     coming from?" asks about her words, it does not say them back."""
-    head = asking_head(raw)
     return head is not None and bool(_WH.match(head))
 
 
-def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool) -> bool:
+def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool, head: str | None) -> bool:
     if cue("summary").search(raw):
         return True
-    if _ends_asking_open(raw) or _asks_after_saying(raw):  # the question is what they answer
+    if _ends_asking_open(raw) or _asks_after_saying(raw, head):  # the question is what they answer
         return False
     if label == "reflect":  # unless it is plainly an open question: "why does he read it backwards?"
         return not asks_open  # picks up her words to ask about them, and is answered

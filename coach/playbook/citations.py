@@ -56,7 +56,8 @@ def _sections() -> dict[str, ingest.Section]:
     """The corpus by section id, parsed again only when a corpus file changes (a debrief cites dozens)."""
     global _read
     files = ingest.corpus_files(ingest.CORPUS_DIR)
-    stamp = (str(ingest.CORPUS_DIR), *((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    stats = [(p.name, p.stat()) for p in files]
+    stamp = (str(ingest.CORPUS_DIR), *((name, st.st_mtime_ns, st.st_size) for name, st in stats))
     if stamp != _read[0]:
         _read = (stamp, {s.section_id: s for s in ingest.load_corpus(ingest.CORPUS_DIR)})
     return _read[1]

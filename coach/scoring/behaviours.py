@@ -149,8 +149,9 @@ def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
 
 def question_forms(utterances: Sequence[str]) -> np.ndarray:
     """Per utterance: [in the form of a question, asks why or how] (coach.scoring.features), as 0/1."""
+    heads = [F.asking_head(u) for u in utterances]  # question_form and asks_why_or_how, read once each
     return np.array(
-        [(float(F.question_form(u)), float(F.asks_why_or_how(u))) for u in utterances], dtype=np.float32
+        [(float(h is not None), float(F.why_or_how(h))) for h in heads], dtype=np.float32
     ).reshape(-1, 2)
 
 

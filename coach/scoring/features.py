@@ -376,7 +376,11 @@ _WHY_HOW = re.compile(r"^(why|how(?! (many|much|long|often|far|old|big|soon|larg
 def asks_why_or_how(utterance: str) -> bool:
     """The question the line asks (question_form's clause) opens with "why" or "how": open by its form
     ("Why is that?", "And how so?"), whatever the counterpart's last words made of it."""
-    head = asking_head(utterance)
+    return why_or_how(asking_head(utterance))
+
+
+def why_or_how(head: str | None) -> bool:
+    """asks_why_or_how, from the asking clause already found (asking_head)."""
     return head is not None and bool(_WHY_HOW.match(head))
 
 

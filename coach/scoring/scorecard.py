@@ -92,7 +92,8 @@ def _turn_label(i: int, turn: Any, lab: Labelled, transcript: Transcript) -> Tur
     reading = _reading(turn, lab.label)
     if reading.act is not None:
         counted = counted_label(lab.label, reading.act)
-        lab = lab.read_as(counted, turn.text, responds_to(turn.text, transcript.theirs_before(i)))
+        if counted != lab.label:  # the context is read only for a label that moves
+            lab = lab.read_as(counted, turn.text, responds_to(turn.text, transcript.theirs_before(i)))
     return TurnLabel(
         i, turn.text, lab.label, round(lab.confidence, 3), lab.evidence.cue, lab.evidence.quoted, reading
     )

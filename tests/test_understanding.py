@@ -143,6 +143,35 @@ def test_greetings_and_small_talk_get_a_fitting_reply_and_release_nothing(line, 
 
 
 @pytest.mark.parametrize(
+    "persona, line, topic",
+    [
+        (
+            "raj-gm",
+            "Morning Raj, appreciate you having me along. How do you know a store is doing well?",
+            "success",
+        ),
+        ("maria-cfo", "Hi Maria! Good to see you. What does the board judge you on?", "measures"),
+        # the question picks up what her opening said ("the launch channel is on fire"): her world
+        ("sofia-cmo", "Hi Sofia, thanks for making the time. What's the launch looking like?", None),
+    ],
+)
+def test_a_question_after_a_hello_is_answered_not_only_greeted(persona, line, topic):
+    e, last = _engine(load_persona(persona))
+    d = _say(e, line, last)
+    assert d.move in (Move.REVEAL, Move.GUARDED) and (topic is None or d.topic == topic), (d.move, d.topic)
+
+
+def test_a_hello_followed_by_a_remark_that_asks_nothing_is_still_a_hello():
+    e, last = _engine(DEV)
+    d = _say(
+        e,
+        "Hi Dev, thanks for making the time. I know you'd much rather be on a line than in a meeting room.",
+        last,
+    )
+    assert d.move == Move.GREETED and not d.facts_now
+
+
+@pytest.mark.parametrize(
     "line", ["Thanks, this was really useful.", "Thank you, Maria; that is very clear.", "thx!"]
 )
 def test_thanks_later_on_is_taken_as_thanks_not_as_a_question_or_a_follow_up(line):

@@ -263,6 +263,8 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None, question:
     probs = where.probs
     best = max(probs.values(), default=0.0)
     if in_play is None:
+        if question and where.about in (FOLLOWUP, OFF_WORLD) and picks_up(raw, context):
+            return GENERAL  # "what's the launch looking like?" after her "the launch channel is on fire"
         return where.best_new_topic()
     p_follow = probs.get(FOLLOWUP, 0.0)
     if p_follow >= FOLLOWUP_SHARE * best:
@@ -280,11 +282,32 @@ FOCUS_WORDS = 4  # the part after "but" is what a line asks, when it has at leas
 FOCUS_MAX_WORDS = 40  # the router reads at most the last sentences of a line up to this many words
 
 
+_SOCIAL_LEAD_WORDS = 5  # "Hi Sofia," "Morning all," before the comma: a hello, not what is asked
+
+
+def _without_hello(raw: str) -> str:
+    """The question after the hellos and thank-yous that open a line ("Hi Sofia, thanks for making the time.
+    What's the launch looking like?" asks about the launch); the whole line when what follows asks nothing
+    ("Hi Dev, thanks for the time. I know you'd rather be on a line." is still a hello)."""
+    parts = sentences(raw) or [raw]
+    social = [bool(cue("greeting").search(p) or cue("thanks").search(p)) for p in parts]
+    rest = parts[next((i for i, s in enumerate(social) if not s), len(parts)) :]
+    if not rest:
+        return raw
+    first, sep, after = rest[0].partition(",")
+    if sep and len(first.split()) <= _SOCIAL_LEAD_WORDS and cue("greeting").search(first) and after.strip():
+        rest[0] = after.strip()
+    asked = " ".join(rest)
+    return asked if "?" in asked or asking_head(asked) else raw
+
+
 def _focus(raw: str) -> str:
-    """What the line asks: after a preamble ("I know cost is always on the table, but what I want to
-    understand is who your shippers are"), the part after the last "but"; of a long line (a summary, a
-    monologue), its last sentences up to FOCUS_MAX_WORDS (what is asked comes at the end, and the router
-    reads a long line no better and more slowly)."""
+    """What the line asks: after a hello ("Hi Sofia, thanks for coming. What's the launch like?"), the rest;
+    after a preamble ("I know cost is always on the table, but what I want to understand is who your
+    shippers are"), the part after the last "but"; of a long line (a summary, a monologue), its last
+    sentences up to FOCUS_MAX_WORDS (what is asked comes at the end, and the router reads a long line no
+    better and more slowly)."""
+    raw = _without_hello(raw)
     parts = _BUT.split(raw)
     tail = parts[-1].strip(" ,.;:-")
     focus = tail if len(parts) > 1 and len(tail.split()) >= FOCUS_WORDS else raw

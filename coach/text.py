@@ -190,3 +190,45 @@ def has(text: Text, term: str) -> bool:
 
 def count(text: Text, terms: Iterable[str]) -> int:
     return sum(1 for t in terms if has(text, t))
+
+
+# -- the counterpart naming a topic of hers in her own voice ------------------------------------------
+_SUBJECT = {"she": "I", "he": "I", "they": "we"}
+_OBJECT = {"her": "me", "him": "me", "them": "us"}
+_POSSESSIVE = {"her": "my", "his": "my", "their": "our"}
+_FIRST_PERSON_VERB = {"is": "am", "has": "have", "does": "do", "was": "was"}
+_AFTER_OBJECT = frozenset(("", "to", "for", "with", "about", "by", "from", "of", "and", "or"))
+
+
+def _base_verb(verb: str, subject: str) -> str:
+    if subject == "we":  # "they define" is already the plural form ("they are" -> "we are")
+        return verb
+    if verb in _FIRST_PERSON_VERB:
+        return _FIRST_PERSON_VERB[verb]
+    if re.search(r"(ch|sh|ss|x|z)es$", verb):
+        return verb[:-2]
+    return verb[:-1] if verb.endswith("s") and not verb.endswith("ss") else verb
+
+
+def first_person(phrase: str) -> str:
+    """A card's topic, written about the counterpart ("what success means to her", "how he is measured",
+    "the competition in his region"), as she would say it ("what success means to me", "how I am
+    measured", "the competition in my region"). Only the third-person pronouns and the verb after a
+    subject change; anything else is kept as written."""
+    toks = re.findall(r"[A-Za-z']+|[^A-Za-z']+", phrase)
+    out = list(toks)
+    word_at = [i for i, t in enumerate(toks) if re.match(r"[A-Za-z']", t)]
+    for n, i in enumerate(word_at):
+        w = toks[i].lower()
+        nxt = toks[word_at[n + 1]].lower() if n + 1 < len(word_at) else ""
+        if w in _SUBJECT:
+            out[i] = _SUBJECT[w]
+            if nxt:
+                out[word_at[n + 1]] = _base_verb(nxt, _SUBJECT[w])
+        elif w == "her":  # "means to her" (me) or "her community" (my)
+            out[i] = "me" if nxt in _AFTER_OBJECT else "my"
+        elif w in _OBJECT:
+            out[i] = _OBJECT[w]
+        elif w in _POSSESSIVE:
+            out[i] = _POSSESSIVE[w]
+    return "".join(out)

@@ -290,3 +290,41 @@ def test_page_form_without_facts_says_what_is_missing(page):
     page.text_input(key="pf_name").set_value("Priya Nair")
     page.button(key="FormSubmitter:persona_form-Build the card").click().run()
     assert page.error and "needs a role" in page.error[0].value.replace("\\", "")
+
+
+@pytest.mark.parametrize(
+    "topic, mine",
+    [
+        ("what success means to her", "what success means to me"),
+        ("how he is measured", "how I am measured"),
+        ("the competitors she watches", "the competitors I watch"),
+        ("who her community is", "who my community is"),
+        ("the competition in his region", "the competition in my region"),
+        ("what she has to deliver this year", "what I have to deliver this year"),
+        ("how they define success", "how we define success"),
+        ("the last big systems project", "the last big systems project"),
+    ],
+)
+def test_a_topic_is_said_in_her_own_voice(topic, mine):
+    from coach.text import first_person
+
+    assert first_person(topic) == mine
+
+
+@pytest.mark.parametrize("persona", list(SHIPPED.values()), ids=lambda p: p.id)
+def test_her_lines_that_name_a_topic_never_talk_about_herself_in_the_third_person(persona):
+    import re
+
+    from coach.counterpart.engine import _fill
+
+    third = re.compile(r"\b(she|he|her|his|him)\b", re.I)
+    for kind, slot in [
+        ("guarded", "topic"),
+        ("said_enough", "topic"),
+        ("repeat", "topic"),
+        ("partial_summary", "missing"),
+    ]:
+        for line in persona.lines(kind):
+            for fact in persona.facts:
+                said = _fill(line, **{slot: fact.own_topic})
+                assert not third.search(said), (kind, said)

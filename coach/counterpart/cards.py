@@ -28,6 +28,7 @@ from coach import paths
 from coach.config import Settings, load_settings
 from coach.counterpart.facts import covers, misread
 from coach.errors import PersonaError
+from coach.text import first_person
 from coach.textfile import read_text
 from coach.vocab import Difficulty, Dimension, vocabulary
 
@@ -130,6 +131,11 @@ class Fact(BaseModel):
         default_factory=dict,
         description="more of the same fact, drawn out by follow-ups: why, cost, example, feeling, more",
     )
+
+    @property
+    def own_topic(self) -> str:
+        """The topic as the counterpart says it ("what success means to me"), for her lines."""
+        return first_person(self.topic)
 
     @field_validator("depth", mode="before")
     @classmethod

@@ -389,7 +389,7 @@ class Engine:
             turn.move = Move.GUARDED
             lines = fact.guarded or self.persona.lines("guarded")
             turn.line = _fill(
-                self._pick(f"guarded:{fact.id}" if fact.guarded else "guarded", lines), topic=fact.topic
+                self._pick(f"guarded:{fact.id}" if fact.guarded else "guarded", lines), topic=fact.own_topic
             )
             if grudge and fact.trust > 0 and self.gate(fact) <= s.trust:
                 turn.reasons.append(
@@ -447,7 +447,9 @@ class Engine:
             return self._repeat(turn, fact.dimension, open_q)
         if not fresh:
             turn.move = Move.SAID_ENOUGH
-            turn.line = _fill(self._pick("said_enough", self.persona.lines("said_enough")), topic=fact.topic)
+            turn.line = _fill(
+                self._pick("said_enough", self.persona.lines("said_enough")), topic=fact.own_topic
+            )
             turn.reasons.append(
                 f"{self.first_name} has said all there is on {fact.topic}; ask about something else"
             )
@@ -516,7 +518,7 @@ class Engine:
         if unused:
             line = self._pick(f"reveal:{fact.id}", fact.reveal)
         else:
-            line = _fill(self._pick("repeat", self.persona.lines("repeat")), topic=fact.topic)
+            line = _fill(self._pick("repeat", self.persona.lines("repeat")), topic=fact.own_topic)
         turn.move, turn.line = Move.REPEAT, line
         turn.reasons.append(f"asked again about {fact.topic}, which {self.first_name} has already explained")
         if open_q:
@@ -602,7 +604,7 @@ class Engine:
             if nameable:
                 first = next((c for c in nameable if c in s.revealed), nameable[0])
                 fact = self.persona.fact(first)
-                label = fact.topic if first in s.revealed else dimension(fact.dimension).in_their_voice
+                label = fact.own_topic if first in s.revealed else dimension(fact.dimension).in_their_voice
                 turn.line = _fill(
                     self._pick("partial_summary", self.persona.lines("partial_summary")), missing=label
                 )
@@ -619,7 +621,8 @@ class Engine:
             left = [self.persona.fact(c) for c in core if c not in covered_core]
             turn.move = Move.PARTIAL_SUMMARY
             turn.line = _fill(
-                self._pick("partial_summary", self.persona.lines("partial_summary")), missing=left[0].topic
+                self._pick("partial_summary", self.persona.lines("partial_summary")),
+                missing=left[0].own_topic,
             )
             turn.reasons.append(
                 f"on {self.difficulty.value}, one summary must describe at least {r.summary_min_share:.0%} "

@@ -414,3 +414,16 @@ def test_small_talk_that_reuses_her_words_without_asking_stays_small_talk():
     d = _say(e, "Good morning! How are you?", last)
     f = _say(e, "Coffee sounds great, thanks, mine went cold an hour ago.", d.line)
     assert not f.facts_now and f.move in (Move.GREETED, Move.SMALLTALK, Move.THANKED), (f.move, f.line)
+
+
+@pytest.mark.parametrize("p_history, about", [(0.995, "history"), (0.9, "followup")])
+def test_reusing_her_words_is_a_follow_up_unless_the_line_plainly_asks_about_another_part(p_history, about):
+    from coach.counterpart.perceive import _about
+    from coach.counterpart.topics import Route
+
+    success = next(f for f in DEV.facts if f.dimension == "success")
+    her_line = "Quiet weeks. Safe lines, no recalls, no weekend emergencies."
+    line = "How have the lines got on with technology over the years, and the weekend call-outs?"
+    rest = (1 - p_history) / 2
+    where = Route("history", {"history": p_history, "followup": rest, "success": rest})
+    assert _about(where, line, her_line, success, question=True) == about

@@ -35,6 +35,7 @@ SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short 
 FOLLOWUP_SHARE = 0.5  # with a topic in play, "follow-up" wins unless another reading is twice as likely
 ECHO_SHARE = 0.2  # ... and when the line picks up a word they just said, unless five times as likely
 STRONG_ECHO = 2  # a line that picks up this many of their words is about what they just said
+ELSEWHERE = 0.99  # ... unless the router is all but certain it asks about another part of their world
 SHORT_PROMPT_WORDS = 8  # "tell me more", "go on": a follow-up said as a statement
 LEANS = 0.2  # a general question leans towards a part of their world the router gives at least this much
 SURE = 0.6  # the router's probability above which a statement about their world is taken as a question
@@ -270,7 +271,12 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None, question:
     if p_follow >= FOLLOWUP_SHARE * best:
         return FOLLOWUP
     echo = _echoes(raw, context)
-    if where.about != OFF_WORLD and (echo >= STRONG_ECHO or (echo and p_follow >= ECHO_SHARE * best)):
+    elsewhere = where.about != in_play.dimension and probs.get(where.about, 0.0) >= ELSEWHERE
+    if (
+        where.about != OFF_WORLD
+        and not elsewhere
+        and (echo >= STRONG_ECHO or (echo and p_follow >= ECHO_SHARE * best))
+    ):
         return FOLLOWUP
     if where.about == OFF_WORLD and question and picks_up(raw, context):
         return FOLLOWUP

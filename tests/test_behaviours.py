@@ -275,6 +275,12 @@ def test_why_and_how_are_read_from_the_clause_that_asks(utterance, why_how):
         ("why we moved is a long story", False),  # a cleft: it tells, it does not ask
         ("Why I'm asking is the renewal.", False),
         ("The rota was redone in March. Is that fair to say?", False),  # a check, not a question
+        # a question mark that only echoes her words, then the question without one
+        ("four recalls in a year?? what did the retailers say", True),
+        ("two vendors gone already?? did anyone review the contracts", True),
+        ("Forty stores?? Wow. That is a lot to look after.", False),
+        ("six dashboards which ones does the board actually read", True),  # dictated
+        ("the one which is what the board reads", False),
     ],
 )
 def test_a_question_is_found_after_a_loose_sentence_end_or_in_a_bare_why(utterance, asks):

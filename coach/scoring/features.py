@@ -183,7 +183,8 @@ CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+")
 # "the one who has to", "marketing did that").
 _SPOKEN_Q = re.compile(
     r"\b(what|how|why)('s|'re| (is|are|was|were|do|does|did|can|could|would|will|has|have|had|should|much|"
-    r"many|long|often))\b|\b(do|did|have|are|were) (you|they)\b(?! know\b)"
+    r"many|long|often))\b|\b(do|did|have|are|were) (you|they)\b(?! know\b)|\bwhich (ones?|of them|part|bit) "
+    r"(do|does|did|is|are)\b"
 )
 CHECK_WORDS = 6  # a clause this short that ends in "right", "fair", "correct"... checks a say-back
 TAG_WORDS = 3  # a clause after the first this short ("isn't it", "do you think") is a tag, not a question
@@ -421,11 +422,17 @@ def asking_head(utterance: str) -> str | None:
     # clause, not a question
     marked = bool(asked)
     if marked:  # the last sentence that asks, after a sentence end the splitter kept ("... days. where...?")
-        parts = [next((p for p in reversed(_LOOSE_END.split(asked[-1])) if "?" in p), asked[-1])]
+        last = next((p for p in reversed(_LOOSE_END.split(asked[-1])) if "?" in p), asked[-1])
+        if head := _clause_head(last, True):
+            return head
+        # a question mark that only echoes her words, then the question unmarked ("3 stores in a year?? what
+        # did that do to the others")
+        after = sents[len(sents) - sents[::-1].index(asked[-1]) :]
+        parts = [p for sent in after for p in _LOOSE_END.split(sent)]
     else:  # unmarked: the first sentence, then the others ("a whole day down, ouch. did anyone ever explain")
         parts = [p for sent in sents for p in _LOOSE_END.split(sent)]
     for k, part in enumerate(parts):
-        if head := _clause_head(part, marked, later=k > 0):
+        if head := _clause_head(part, False, later=marked or k > 0):
             return head
     if not any(ch in raw for ch in ".,?!;:-"):  # dictated: no punctuation at all
         tail = " ".join(words(low)[1:])

@@ -427,3 +427,19 @@ def test_reusing_her_words_is_a_follow_up_unless_the_line_plainly_asks_about_ano
     rest = (1 - p_history) / 2
     where = Route("history", {"history": p_history, "followup": rest, "success": rest})
     assert _about(where, line, her_line, success, question=True) == about
+
+
+@pytest.mark.parametrize(
+    "line", ["Maria, hi. Good to finally sit down.", "G'day Maria, thanks heaps for fitting me in."]
+)
+def test_a_hello_after_her_name_is_a_hello(line):
+    e, last = _engine()
+    assert _say(e, line, last).move in (Move.GREETED, Move.THANKED)
+
+
+def test_picking_up_her_small_talk_is_small_talk_not_a_say_back_she_disowns():
+    e, last = _engine()
+    d = _say(e, "Good morning, Maria.", last)
+    assert "coffee" in d.line  # her hello offers a coffee, and the leader picks it up
+    f = _say(e, "So the coffee's on you today, then.", d.line)
+    assert f.move not in (Move.REFLECT_VAGUE, Move.REACT_CORRECTION) and not f.facts_now, (f.move, f.line)

@@ -220,10 +220,16 @@ def perceive(
     # a say-back that the scorer called telling: close in meaning to something she told, or naming every
     # substance of a fact she has not told yet (describing her world before she has: "ahead of me")
     told_back = label == "inform" and bool(by_meaning or ahead) and not question
-    if not guess and (
-        told_back
-        or _is_reflection(
-            raw, label, bool(touched), (open_stem and raw.endswith("?")) or _asks_wh(head), head
+    # picking up her small talk ("the coffee here is criminal" after "there's coffee") says nothing back
+    social_echo = about == OFF_WORLD and not touched and not says_back
+    if (
+        not guess
+        and not social_echo
+        and (
+            told_back
+            or _is_reflection(
+                raw, label, bool(touched), (open_stem and raw.endswith("?")) or _asks_wh(head), head
+            )
         )
     ):
         n = len(covered) + len(misreads)

@@ -29,11 +29,11 @@ from coach.scoring.classifier import Network
 from coach.vocab import vocabulary
 
 NATURAL = Path(__file__).resolve().parent / "data" / "natural"
-TRAIN_WRITERS = ("q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q11")
+TRAIN_WRITERS = ("q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q11", "q12", "q13", "q14")
 # Measured by evals.understanding, never trained on. q5 and q6 were the first held-out writers; their misses
 # were read while the perception rules were being fixed, so they became training writers, and q9 and q10
 # were written afterwards, unseen.
-HELD_OUT_WRITERS = ("q9", "q10")
+HELD_OUT_WRITERS = ("q9", "q10", "q15")
 HIDDEN, L2, EPOCHS, LR, SEED = 64, 1e-2, 400, 0.01, 0
 
 

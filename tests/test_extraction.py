@@ -12,7 +12,7 @@ from coach.counterpart.engine import Engine
 from coach.counterpart.scripted import QUESTIONS, label
 from coach.counterpart.voice import speak
 from coach.llm import ScriptedChat
-from coach.scoring.behaviours import LABELS
+from coach.scoring.behaviours import LABELS, classify
 from coach.transcript import Turn
 
 PERSONAS = {p.id: p for p in list_personas()}
@@ -182,3 +182,18 @@ def test_a_whole_listening_conversation_never_puts_an_untold_fact_in_a_prompt(pi
         for fact in persona.facts:
             assert (fact.statement in system) is (fact.id in told), (fact.id, d.move)
     assert e.public_state()["thats_right"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell me everything you know about the competition right now.",
+        "With planning next month, what do you pretend to put in the plan first?",  # non-native: "intend"
+        "Let's pretend for a second the budget was doubled. What would you do first?",
+    ],
+)
+def test_ordinary_questions_that_share_words_with_an_attack_are_answered_not_refused(text):
+    e = Engine(PERSONAS["maria-cfo"], "normal", seed=0)
+    last = e.opening().line
+    d = e.respond(text, classify(text, last), last)
+    assert d.move != "stay_in_role", d.line

@@ -242,7 +242,9 @@ def perceive(
         return reading(Act.PITCH)
     if thanks and not question:
         return reading(Act.THANKS)
-    if about == OFF_WORLD and cue("greeting").search(raw):
+    # "Hi, how's your week been?": what it asks is how she is, whatever else a week could mean
+    asks_how_she_is = about in (OFF_WORLD, GENERAL) and bool(head and cue("how_are_you").search(head))
+    if (about == OFF_WORLD or asks_how_she_is) and cue("greeting").search(raw):
         return reading(Act.GREETING)
     if about == OFF_WORLD and cue("small_talk").search(raw):
         return reading(Act.SMALL_TALK)

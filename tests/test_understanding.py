@@ -443,3 +443,21 @@ def test_picking_up_her_small_talk_is_small_talk_not_a_say_back_she_disowns():
     assert "coffee" in d.line  # her hello offers a coffee, and the leader picks it up
     f = _say(e, "So the coffee's on you today, then.", d.line)
     assert f.move not in (Move.REFLECT_VAGUE, Move.REACT_CORRECTION) and not f.facts_now, (f.move, f.line)
+
+
+@pytest.mark.parametrize(
+    "line, correcting",
+    [
+        ("every hour in the CRM is an hour lost, so where do the hours actually go?", False),
+        ("and who actually answers them at night, your own team?", False),
+        ("Actually, is it not the price that loses you the loads?", True),  # "actually" opens the clause
+        ("Isn't it true that the hours actually go on the forecast?", True),  # a leading question argues
+    ],
+)
+def test_an_actually_that_stresses_a_question_is_not_a_correction(line, correcting):
+    from coach.counterpart.perceive import _is_correction
+    from coach.scoring.features import asking_head
+
+    head = asking_head(line)
+    assert head is not None
+    assert _is_correction(line, "correct", False, False, True, head) is correcting

@@ -352,6 +352,11 @@ def _echoes(raw: str, context: str) -> int:
     return len(content_words(raw) & content_words(context))
 
 
+_MID_ACTUALLY = re.compile(
+    r"(?<=\w )actually\b", re.I
+)  # after a word, not opening a clause ("Actually, ...")
+
+
 def _is_correction(
     raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool, head: str | None
 ) -> bool:
@@ -363,8 +368,10 @@ def _is_correction(
     if label == "correct":
         if open_q and (raw.endswith("?") or cue("invitation").search(raw)):
             return False
-        if head is not None and not disputes(raw) and not weak:  # in the form of a question
-            return False  # asked, not argued: "Sixteen hours is brutal. Has it got worse since...?"
+        # in the form of a question, asked, not argued: "Sixteen hours is brutal. Has it got worse since...?";
+        # an "actually" inside the question only stresses it ("do the apps actually take your members?")
+        if head is not None and not disputes(_MID_ACTUALLY.sub("", raw)) and not weak:
+            return False
         return weak or (not accurate and about_their_words)
     return weak and label in ("inform", "reflect", "other") and not accurate
 

@@ -265,6 +265,17 @@ def test_a_request_phrased_as_a_question_is_an_ask_not_a_question_about_her_worl
     assert d.move == Move.REACT_PITCH, (d.move, d.line)  # asked for something before she felt understood
 
 
+def test_a_request_that_names_what_she_told_is_an_ask_not_a_say_back():
+    e, last = _engine(ANGELA)
+    d = _say(e, "What would make your nurses' day easier?", last)
+    assert d.facts_now
+    f = _say(e, "can i shadow a charge nurse for a whole shift in the next couple of weeks", d.line)
+    assert f.move in (Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE), (
+        f.move,
+        f.line,
+    )
+
+
 def test_a_question_about_what_we_could_do_together_is_answered_not_taken_as_a_pitch():
     e, last = _engine(DEV)
     d = _say(e, "What would actually help your team from the technology side?", last)

@@ -216,6 +216,10 @@ def perceive(
         return reading(Act.ROLE_BREAK)
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head):
         return reading(Act.CORRECTION)
+    # "could I shadow a twelve-hour shift in the next two weeks?": a request, whatever of hers it names
+    asking_for = bool(asks) and not (open_stem and not leader_centric)
+    if asking_for and not cue("summary").search(raw) and _asks_first(raw, asks):
+        return reading(Act.ASK)
     guess = not touched and not says_back and _sure(where, about)  # about their world, nothing they said
     # a say-back that the scorer called telling: close in meaning to something she told, or naming every
     # substance of a fact she has not told yet (describing her world before she has: "ahead of me")
@@ -236,7 +240,7 @@ def perceive(
         summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
         return reading(Act.SUMMARY if summary else Act.REFLECTION)
     # "could you walk me through..." invites an answer; "could I sit in on..." asks for something
-    if asks and not (open_stem and not leader_centric):
+    if asking_for:
         return reading(Act.ASK)
     if pitch and (not question or leader_centric):
         return reading(Act.PITCH)
@@ -255,6 +259,12 @@ def perceive(
     if label == "other" or (cue("acknowledge").search(raw) and len(t.stems) <= SHORT_ACK_STEMS):
         return reading(Act.ACKNOWLEDGE)
     return reading(Act.INFORM)
+
+
+def _asks_first(raw: str, asks: Sequence[str]) -> bool:
+    """The request opens the line (its first sentence), rather than following a say-back."""
+    first = (sentences(raw) or [raw])[0]
+    return any(a.strip() == first.strip() for a in asks)
 
 
 def counted_label(label: str, act: Act) -> str:

@@ -472,3 +472,16 @@ def test_an_actually_that_stresses_a_question_is_not_a_correction(line, correcti
     head = asking_head(line)
     assert head is not None
     assert _is_correction(line, "correct", False, False, True, head) is correcting
+
+
+def test_a_follow_up_that_does_not_ask_why_never_gets_an_answer_that_asks_its_own_why():
+    from coach.counterpart.engine import _unprompted
+
+    for persona in list_personas():
+        for fact in persona.facts:
+            for depth_line in fact.depth_lines():
+                said = _unprompted(depth_line, "more")
+                assert said and not said.lower().startswith("why "), (persona.id, said)
+                assert (
+                    _unprompted(depth_line, "why") == depth_line[1]
+                )  # asked why, she may say "why X? because"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -455,7 +456,7 @@ class Engine:
             )
             return
         used.append(fresh[0])
-        turn.move, turn.line, turn.facts = Move.DEEPEN, lines[fresh[0]][1], []
+        turn.move, turn.line, turn.facts = Move.DEEPEN, _unprompted(lines[fresh[0]], kind), []
         s.topic = fact.id
         if open_q:
             self._gain(turn, "depth", f"a follow-up drew out more of {fact.topic}")
@@ -709,6 +710,20 @@ class Engine:
 
 def _opening_words(line: str) -> tuple[str, ...]:
     return tuple(words(line)[:OPENING_WORDS])
+
+
+_OWN_WHY = re.compile(r"^(and )?why\b[^?]{0,60}\?\s+(because\s+)?", re.I)
+
+
+def _unprompted(depth_line: tuple[str, str], asked: str) -> str:
+    """A depth line said to the follow-up it answers: a "why" line that opens by asking its own why ("Why
+    help instead of decide? Because the person in the living room...") loses that opening when the leader
+    asked something else ("what happened?"), so she does not answer a question nobody put."""
+    kind, line = depth_line
+    if kind != "why" or asked == "why" or not (m := _OWN_WHY.match(line)):
+        return line
+    rest = line[m.end() :]
+    return rest[:1].upper() + rest[1:] if rest else line
 
 
 def _fill(line: str, **values: str) -> str:

@@ -485,3 +485,11 @@ def test_a_follow_up_that_does_not_ask_why_never_gets_an_answer_that_asks_its_ow
                 assert (
                     _unprompted(depth_line, "why") == depth_line[1]
                 )  # asked why, she may say "why X? because"
+
+
+def test_a_question_that_names_her_company_asks_about_it_not_about_the_topic_in_play():
+    e, last = _engine(load_persona("sofia-cmo"))
+    d = _say(e, "Who are your customers, really?", last)
+    assert d.topic == "customers"
+    f = _say(e, "what makes Lumen stand out, though?", d.line)
+    assert f.topic == "product", (f.move, f.topic, f.line)

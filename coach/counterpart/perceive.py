@@ -167,7 +167,7 @@ def perceive(
     told_ids = {f.id for f in told}
     ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]
     where = route(_focus(raw), persona)
-    about = _about(where, raw, context, in_play, question)
+    about = _about(where, raw, context, in_play, question, _names_company(raw, persona))
     asks = tuple(find_asks(raw))
     pitch = pitches(raw)
     words_n = len(raw.split())
@@ -261,6 +261,13 @@ def perceive(
     return reading(Act.INFORM)
 
 
+def _names_company(raw: str, persona: Persona) -> bool:
+    """The line names her company by the first word of its name that is a name ("Lumen", "Northwind",
+    "Brendan's" of "St. Brendan's Health")."""
+    name = [w for w in words(persona.company.lower()) if len(w) >= 4]
+    return bool(name) and name[0] in words(raw.lower())
+
+
 def _asks_first(raw: str, asks: Sequence[str]) -> bool:
     """The request opens the line (its first sentence), rather than following a say-back."""
     first = (sentences(raw) or [raw])[0]
@@ -274,7 +281,14 @@ def counted_label(label: str, act: Act) -> str:
     return LABEL_OF_ACT[act] if label == "correct" else label
 
 
-def _about(where: Route, raw: str, context: str, in_play: Fact | None, question: bool = False) -> str:
+def _about(
+    where: Route,
+    raw: str,
+    context: str,
+    in_play: Fact | None,
+    question: bool = False,
+    names_them: bool = False,
+) -> str:
     """The router's reading, in context: a follow-up needs a topic in play; one that picks up the words
     the counterpart just used ("what happened on line 2?") stays with it unless clearly about another part,
     and a question that picks up two of them, even as other forms of the words ("when a demo breaks, what
@@ -286,7 +300,10 @@ def _about(where: Route, raw: str, context: str, in_play: Fact | None, question:
             return GENERAL  # "what's the launch looking like?" after her "the launch channel is on fire"
         return where.best_new_topic()
     p_follow = probs.get(FOLLOWUP, 0.0)
-    if p_follow >= FOLLOWUP_SHARE * best:
+    # "what makes Lumen different, though?" after her customers: a line that names her company asks about
+    # it, wherever the router's next reading points
+    turns_to = where.about if where.about not in (FOLLOWUP, GENERAL, OFF_WORLD) else None
+    if p_follow >= FOLLOWUP_SHARE * best and not (names_them and turns_to and turns_to != in_play.dimension):
         return FOLLOWUP
     echo = _echoes(raw, context)
     elsewhere = where.about != in_play.dimension and probs.get(where.about, 0.0) >= ELSEWHERE

@@ -493,3 +493,18 @@ def test_a_question_that_names_her_company_asks_about_it_not_about_the_topic_in_
     assert d.topic == "customers"
     f = _say(e, "what makes Lumen stand out, though?", d.line)
     assert f.topic == "product", (f.move, f.topic, f.line)
+
+
+@pytest.mark.parametrize("persona", list_personas(), ids=lambda p: p.id)
+def test_a_closed_what_question_gets_a_brief_answer_not_a_yes_or_no(persona):
+    from coach.counterpart.scripted import label
+
+    for line, kind in [
+        ("This year, what must you deliver?", "closed_fact"),
+        ("When is the big deadline this year?", "closed_fact"),
+        ("Is this year about delivering something big?", "closed_question"),
+    ]:
+        e, last = _engine(persona, "hard")  # on hard a closed question never reveals
+        e.state.trust = 1.0  # nothing held back for want of trust: the question's form decides
+        d = e.respond(line, label("question_closed"), last)
+        assert d.move == Move.SHORT_ANSWER and d.line in persona.lines(kind), (line, d.move, d.line)

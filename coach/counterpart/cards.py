@@ -51,6 +51,7 @@ REQUIRED_REACTIONS = (
 OPTIONAL_REACTIONS = (
     "opening",
     "closed_question",
+    "closed_fact",
     "guarded",
     "deflect",
     "partial_summary",
@@ -219,6 +220,9 @@ class Reactions(BaseModel):
     small_talk: Lines
     opening: Lines = Field(default_factory=list)
     closed_question: Lines = Field(default_factory=list)
+    closed_fact: Lines = Field(
+        default_factory=list
+    )  # a closed "what / which / when" question: brief, gives little
     guarded: Lines = Field(default_factory=list)
     deflect: Lines = Field(default_factory=list)
     partial_summary: Lines = Field(default_factory=list)

@@ -378,7 +378,7 @@ class Engine:
                 return self._repeat(turn, None, open_q)
             turn.move, turn.line = (
                 Move.SHORT_ANSWER,
-                self._pick("closed_question", self.persona.lines("closed_question")),
+                self._short_answer(turn),
             )
             turn.reasons.append("a closed question that points at nothing in particular gets a short answer")
             return self._interrogation(turn)
@@ -410,7 +410,7 @@ class Engine:
         if not open_q and not self._closed_reveals(fact):
             turn.move, turn.line = (
                 Move.SHORT_ANSWER,
-                self._pick("closed_question", self.persona.lines("closed_question")),
+                self._short_answer(turn),
             )
             turn.reasons.append(
                 f"a closed question about {where} got a short answer; an open one draws out more"
@@ -429,7 +429,7 @@ class Engine:
         if not open_q and self.rules.closed_reveals == "none":
             turn.move, turn.line = (
                 Move.SHORT_ANSWER,
-                self._pick("closed_question", self.persona.lines("closed_question")),
+                self._short_answer(turn),
             )
             turn.reasons.append(f"a yes/no follow-up on {fact.topic} got a short answer; ask why or how")
             return self._interrogation(turn)
@@ -460,6 +460,13 @@ class Engine:
         s.topic = fact.id
         if open_q:
             self._gain(turn, "depth", f"a follow-up drew out more of {fact.topic}")
+
+    def _short_answer(self, turn: _Turn) -> str:
+        """The brief reply to a closed question: a noncommittal one to a yes-or-no question ("Sometimes."),
+        and one that gives little without a yes or a no to "what...", "which...", "when..." ("Depends on the
+        plant."): "Sometimes." does not answer "what must you deliver this year?"."""
+        kind = "closed_question" if turn.leader.yes_no else "closed_fact"
+        return self._pick(kind, self.persona.lines(kind))
 
     def _closed_reveals(self, fact: Fact) -> bool:
         mode = self.rules.closed_reveals

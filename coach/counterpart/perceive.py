@@ -65,6 +65,7 @@ class LeaderMove:
     touched: tuple[str, ...] = ()  # told facts whose area it is about
     ahead: tuple[str, ...] = ()  # untold facts it already describes
     how_are_you: bool = False  # asks how they are ("how's your week been?"), not only hello or thanks
+    yes_no: bool = True  # a question that a yes or a no answers (not "what...", "which...", "when...")
     leans: tuple[str, ...] = ()  # for a question about their world in general: the parts it leans towards
 
     @property
@@ -209,6 +210,7 @@ def perceive(
             touched=tuple(f.id for f in touched),
             ahead=tuple(f.id for f in ahead),
             how_are_you=bool(cue("how_are_you").search(raw)),
+            yes_no=not _asks_wh(head),
             leans=tuple(d for d in where.dimensions if where.probs[d] >= LEANS) if about == GENERAL else (),
         )
 

@@ -508,3 +508,10 @@ def test_a_closed_what_question_gets_a_brief_answer_not_a_yes_or_no(persona):
         e.state.trust = 1.0  # nothing held back for want of trust: the question's form decides
         d = e.respond(line, label("question_closed"), last)
         assert d.move == Move.SHORT_ANSWER and d.line in persona.lines(kind), (line, d.move, d.line)
+
+
+@pytest.mark.parametrize("persona", ["dev-coo", "maria-cfo"])
+def test_a_long_how_are_you_doing_question_about_her_world_is_answered_not_greeted(persona):
+    e, last = _engine(load_persona(persona))
+    d = _say(e, "How are you doing against the plan overall?", last)
+    assert d.move in (Move.REVEAL, Move.GUARDED), (d.move, d.line)

@@ -220,9 +220,8 @@ class Reactions(BaseModel):
     small_talk: Lines
     opening: Lines = Field(default_factory=list)
     closed_question: Lines = Field(default_factory=list)
-    closed_fact: Lines = Field(
-        default_factory=list
-    )  # a closed "what / which / when" question: brief, gives little
+    # a closed "what / which / when" question: brief, gives little, no yes or no
+    closed_fact: Lines = Field(default_factory=list)
     guarded: Lines = Field(default_factory=list)
     deflect: Lines = Field(default_factory=list)
     partial_summary: Lines = Field(default_factory=list)

@@ -36,6 +36,7 @@ FOLLOWUP_SHARE = 0.5  # with a topic in play, "follow-up" wins unless another re
 ECHO_SHARE = 0.2  # ... and when the line picks up a word they just said, unless five times as likely
 STRONG_ECHO = 2  # a line that picks up this many of their words is about what they just said
 ELSEWHERE = 0.99  # ... unless the router is all but certain it asks about another part of their world
+HOW_ARE_YOU_WORDS = 5  # "how's your week been", "how are things with you"
 SHORT_PROMPT_WORDS = 8  # "tell me more", "go on": a follow-up said as a statement
 LEANS = 0.2  # a general question leans towards a part of their world the router gives at least this much
 SURE = 0.6  # the router's probability above which a statement about their world is taken as a question
@@ -248,8 +249,13 @@ def perceive(
         return reading(Act.PITCH)
     if thanks and not question:
         return reading(Act.THANKS)
-    # "Hi, how's your week been?": what it asks is how she is, whatever else a week could mean
-    asks_how_she_is = about in (OFF_WORLD, GENERAL) and bool(head and cue("how_are_you").search(head))
+    # "Hi, how's your week been?": what it asks is how she is, whatever else a week could mean ("how are you
+    # doing against the plan overall?" asks about her world: a how-are-you is short)
+    asks_how_she_is = (
+        about in (OFF_WORLD, GENERAL)
+        and bool(head and cue("how_are_you").search(head))
+        and len(head.split()) <= HOW_ARE_YOU_WORDS
+    )
     if (about == OFF_WORLD or asks_how_she_is) and cue("greeting").search(raw):
         return reading(Act.GREETING)
     if about == OFF_WORLD and cue("small_talk").search(raw):
@@ -381,9 +387,8 @@ def _echoes(raw: str, context: str) -> int:
     return len(content_words(raw) & content_words(context))
 
 
-_MID_ACTUALLY = re.compile(
-    r"(?<=\w )actually\b", re.I
-)  # after a word, not opening a clause ("Actually, ...")
+# "actually" after a word, not opening a clause ("Actually, ..."): it stresses, it does not contradict
+_MID_ACTUALLY = re.compile(r"(?<=\w )actually\b", re.I)
 
 
 def _is_correction(

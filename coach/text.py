@@ -194,9 +194,17 @@ def count(text: Text, terms: Iterable[str]) -> int:
 
 # -- the counterpart naming a topic of hers in her own voice ------------------------------------------
 _SUBJECT = {"she": "I", "he": "I", "they": "we"}
+_CONTRACTED = {
+    "she's": "I'm",
+    "he's": "I'm",
+    "they're": "we're",
+    "she'd": "I'd",
+    "he'd": "I'd",
+    "they'd": "we'd",
+}
 _OBJECT = {"her": "me", "him": "me", "them": "us"}
 _POSSESSIVE = {"her": "my", "his": "my", "their": "our"}
-_FIRST_PERSON_VERB = {"is": "am", "has": "have", "does": "do", "was": "was"}
+_FIRST_PERSON_VERB = {"is": "am", "has": "have", "does": "do", "was": "was", "goes": "go"}
 _AFTER_OBJECT = frozenset(("", "to", "for", "with", "about", "by", "from", "of", "and", "or"))
 
 
@@ -221,7 +229,9 @@ def first_person(phrase: str) -> str:
     for n, i in enumerate(word_at):
         w = toks[i].lower()
         nxt = toks[word_at[n + 1]].lower() if n + 1 < len(word_at) else ""
-        if w in _SUBJECT:
+        if w in _CONTRACTED:
+            out[i] = _CONTRACTED[w]
+        elif w in _SUBJECT:
             out[i] = _SUBJECT[w]
             if nxt:
                 out[word_at[n + 1]] = _base_verb(nxt, _SUBJECT[w])

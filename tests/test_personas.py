@@ -302,6 +302,8 @@ def test_page_form_without_facts_says_what_is_missing(page):
         ("the competition in his region", "the competition in my region"),
         ("what she has to deliver this year", "what I have to deliver this year"),
         ("how they define success", "how we define success"),
+        ("what she's proudest of", "what I'm proudest of"),
+        ("where he goes for advice", "where I go for advice"),
         ("the last big systems project", "the last big systems project"),
     ],
 )

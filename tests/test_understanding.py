@@ -165,7 +165,7 @@ def test_a_hello_followed_by_a_remark_that_asks_nothing_is_still_a_hello():
     e, last = _engine(DEV)
     d = _say(
         e,
-        "Hi Dev, thanks for making the time. I know you'd much rather be on a line than in a meeting room.",
+        "Hi Dev, thanks for the time. I know you'd rather be out on the floor than stuck in here.",
         last,
     )
     assert d.move == Move.GREETED and not d.facts_now

@@ -337,7 +337,7 @@ _SOCIAL_LEAD_WORDS = 5  # "Hi Sofia," "Morning all," before the comma: a hello, 
 def _without_hello(raw: str) -> str:
     """The question after the hellos and thank-yous that open a line ("Hi Sofia, thanks for making the time.
     What's the launch looking like?" asks about the launch); the whole line when what follows asks nothing
-    ("Hi Dev, thanks for the time. I know you'd rather be on a line." is still a hello)."""
+    ("Hi Dev, thanks for the time. I know you'd rather be out on the floor." is still a hello)."""
     parts = sentences(raw) or [raw]
     social = [bool(cue("greeting").search(p) or cue("thanks").search(p)) for p in parts]
     rest = parts[next((i for i, s in enumerate(social) if not s), len(parts)) :]

@@ -219,7 +219,7 @@ def perceive(
         return reading(Act.ROLE_BREAK)
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head):
         return reading(Act.CORRECTION)
-    # "could I shadow a twelve-hour shift in the next two weeks?": a request, whatever of hers it names
+    # "could I sit in on a night shift next week?": a request, whatever of hers it names
     asking_for = bool(asks) and not (open_stem and not leader_centric)
     if asking_for and not cue("summary").search(raw) and _asks_first(raw, asks):
         return reading(Act.ASK)
@@ -227,7 +227,7 @@ def perceive(
     # a say-back that the scorer called telling: close in meaning to something she told, or naming every
     # substance of a fact she has not told yet (describing her world before she has: "ahead of me")
     told_back = label == "inform" and bool(by_meaning or ahead) and not question
-    # picking up her small talk ("the coffee here is criminal" after "there's coffee") says nothing back
+    # picking up her small talk ("so the coffee's on you" after her offer of one) says nothing back
     social_echo = about == OFF_WORLD and not touched and not says_back
     if (
         not guess
@@ -308,7 +308,7 @@ def _about(
             return GENERAL  # "what's the launch looking like?" after her "the launch channel is on fire"
         return where.best_new_topic()
     p_follow = probs.get(FOLLOWUP, 0.0)
-    # "what makes Lumen different, though?" after her customers: a line that names her company asks about
+    # "what does Lumen do that nobody else does?" after her customers: a line that names her company asks about
     # it, wherever the router's next reading points
     turns_to = where.about if where.about not in (FOLLOWUP, GENERAL, OFF_WORLD) else None
     if p_follow >= FOLLOWUP_SHARE * best and not (names_them and turns_to and turns_to != in_play.dimension):

@@ -202,8 +202,8 @@ _CONTRACTED = {
     "he'd": "I'd",
     "they'd": "we'd",
 }
-_OBJECT = {"her": "me", "him": "me", "them": "us"}
-_POSSESSIVE = {"her": "my", "his": "my", "their": "our"}
+_OBJECT = {"him": "me", "them": "us"}  # "her" is either: first_person reads the word after it
+_POSSESSIVE = {"his": "my", "their": "our"}
 _FIRST_PERSON_VERB = {"is": "am", "has": "have", "does": "do", "was": "was", "goes": "go"}
 _AFTER_OBJECT = frozenset(("", "to", "for", "with", "about", "by", "from", "of", "and", "or"))
 

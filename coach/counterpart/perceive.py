@@ -143,6 +143,7 @@ def perceive(
         for p in asked
     )
     head = asking_head(raw)  # the clause that asks, in the form of a question (None: not in that form)
+    wh = _asks_wh(head)  # ... and it opens with a question word
     question = label in ("question_open", "question_closed") or raw.endswith("?") or open_stem or bool(head)
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
@@ -211,7 +212,7 @@ def perceive(
             touched=tuple(f.id for f in touched),
             ahead=tuple(f.id for f in ahead),
             how_are_you=bool(cue("how_are_you").search(raw)),
-            yes_no=not _asks_wh(head),
+            yes_no=not wh,
             leans=tuple(d for d in where.dimensions if where.probs[d] >= LEANS) if about == GENERAL else (),
         )
 
@@ -234,9 +235,7 @@ def perceive(
         and not social_echo
         and (
             told_back
-            or _is_reflection(
-                raw, label, bool(touched), (open_stem and raw.endswith("?")) or _asks_wh(head), head
-            )
+            or _is_reflection(raw, label, bool(touched), (open_stem and raw.endswith("?")) or wh, head)
         )
     ):
         n = len(covered) + len(misreads)
@@ -278,8 +277,7 @@ def _names_company(raw: str, persona: Persona) -> bool:
 
 def _asks_first(raw: str, asks: Sequence[str]) -> bool:
     """The request opens the line (its first sentence), rather than following a say-back."""
-    first = (sentences(raw) or [raw])[0]
-    return any(a.strip() == first.strip() for a in asks)
+    return asks[0].strip() == (sentences(raw) or [raw])[0].strip()  # asks keeps the sentences' order
 
 
 def counted_label(label: str, act: Act) -> str:
@@ -339,13 +337,17 @@ def _without_hello(raw: str) -> str:
     What's the launch looking like?" asks about the launch); the whole line when what follows asks nothing
     ("Hi Dev, thanks for the time. I know you'd rather be out on the floor." is still a hello)."""
     parts = sentences(raw) or [raw]
-    social = [bool(cue("greeting").search(p) or cue("thanks").search(p)) for p in parts]
-    rest = parts[next((i for i, s in enumerate(social) if not s), len(parts)) :]
+    n = 0
+    while n < len(parts) and (cue("greeting").search(parts[n]) or cue("thanks").search(parts[n])):
+        n += 1
+    rest = parts[n:]
     if not rest:
         return raw
     first, sep, after = rest[0].partition(",")
     if sep and len(first.split()) <= _SOCIAL_LEAD_WORDS and cue("greeting").search(first) and after.strip():
-        rest[0] = after.strip()
+        rest = [after.strip(), *rest[1:]]
+    elif n == 0:
+        return raw  # no hello opens the line: nothing to read past (and no second look for a question)
     asked = " ".join(rest)
     return asked if "?" in asked or asking_head(asked) else raw
 

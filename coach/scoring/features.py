@@ -427,8 +427,8 @@ def asking_head(utterance: str) -> str | None:
             return head
         # a question mark that only echoes her words, then the question unmarked ("3 stores in a year?? what
         # did that do to the others")
-        after = sents[len(sents) - sents[::-1].index(asked[-1]) :]
-        parts = [p for sent in after for p in _LOOSE_END.split(sent)]
+        after_last = max(i for i, sent in enumerate(sents) if "?" in sent) + 1
+        parts = [p for sent in sents[after_last:] for p in _LOOSE_END.split(sent)]
     else:  # unmarked: the first sentence, then the others ("a whole day down, ouch. did anyone ever explain")
         parts = [p for sent in sents for p in _LOOSE_END.split(sent)]
     for k, part in enumerate(parts):

@@ -6,9 +6,10 @@
 Trains on natural questions and their follow-ups written by writers who never saw the persona cards or the
 cue lists (evals/data/natural/questions_<writer>.csv, TRAIN_WRITERS only), plus the scripted questions of
 the vocabulary. Never on HELD_OUT_WRITERS, whose questions only measure (python -m evals.understanding).
-Model: the standardised features of coach.counterpart.topics.feature_rows -> one hidden ReLU layer ->
-softmax, Adam in numpy, rarer readings weighted up, one seed, so a re-run gives the same weights
-bit for bit.
+Model: two networks whose readings are averaged (coach.counterpart.topics.Router), each standardised
+features -> one hidden ReLU layer -> softmax, Adam in numpy, rarer readings weighted up, one seed, so a
+re-run gives the same weights bit for bit. One reads coach.counterpart.topics.feature_rows (MiniLM and the
+hints), the other the line's word and letter n-grams (coach.grams, rarity weights from the training rows).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import argparse
 import csv
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from coach import grams
 from coach.counterpart.cards import Persona, list_personas
-from coach.counterpart.topics import ABOUT, ASSET_DIR, FOLLOWUP, feature_rows
+from coach.counterpart.topics import ABOUT, ASSET_DIR, FOLLOWUP, GRAMS_DIR, feature_rows
 from coach.embeddings import MODEL_ID, local_encoder
 from coach.scoring.classifier import Network
 from coach.vocab import vocabulary
@@ -123,10 +125,21 @@ def train(x: np.ndarray, y: np.ndarray, meta: dict | None = None) -> Network:
     )
 
 
-def first_and_followup(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def train_pair(x: np.ndarray, raw: np.ndarray, y: np.ndarray) -> tuple[Network, Network, np.ndarray]:
+    """The meaning network on ``x``, the spelling network on the gram counts ``raw``, and its rarity weights."""
+    idf = grams.document_weights(raw)
+    return train(x, y), train(grams.weighted(raw, idf), y), idf
+
+
+def pair_proba(nets: tuple[Network, Network, np.ndarray], x: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """As coach.counterpart.topics.Router.proba reads them: the two networks' readings averaged."""
+    meaning, spelling, idf = nets
+    return (meaning.proba(x) + spelling.proba(grams.weighted(raw, idf))) / 2.0
+
+
+def first_and_followup(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """As the engine uses it: a first question takes the best reading other than "follow-up"; a follow-up
     stays with the topic in play unless another reading is clearly stronger (see the engine)."""
-    p = net.proba(x)
     fi = ABOUT.index(FOLLOWUP)
     first = [i for i in range(len(y)) if y[i] != fi]
     fups = [i for i in range(len(y)) if y[i] == fi]
@@ -146,6 +159,7 @@ def main() -> None:
     personas = {p.id: p for p in list_personas()}
     examples = read_questions(TRAIN_WRITERS) + scripted_examples()
     x = features(examples, personas)
+    raw = grams.counts([e.text for e in examples])
     y = np.array([ABOUT.index(e.about) for e in examples])
     writers = np.array([e.writer for e in examples])
     print(f"{len(examples)} examples from writers {', '.join(TRAIN_WRITERS)} + the scripted questions")
@@ -154,33 +168,45 @@ def main() -> None:
     if args.cv:
         for w in TRAIN_WRITERS:
             held = writers == w
-            net = train(x[~held], y[~held])
-            first, fup = first_and_followup(net, x[held], y[held])
+            nets = train_pair(x[~held], raw[~held], y[~held])
+            first, fup = first_and_followup(pair_proba(nets, x[held], raw[held]), y[held])
             cv[w] = {"first_question": round(first, 3), "followup": round(fup, 3)}
             print(f"  held out {w}: first question on topic {first:.3f}, follow-up stays {fup:.3f}")
         print(
             f"  mean: first {np.mean([c['first_question'] for c in cv.values()]):.3f}, "
             f"follow-up {np.mean([c['followup'] for c in cv.values()]):.3f}"
         )
-    net = train(
-        x,
-        y,
-        {
-            "trained_on": list(TRAIN_WRITERS) + ["vocab scripted questions"],
-            "held_out_writers": list(HELD_OUT_WRITERS),
-            "rows": len(examples),
+    meaning, spelling, idf = train_pair(x, raw, y)
+    common = {
+        "trained_on": list(TRAIN_WRITERS) + ["vocab scripted questions"],
+        "held_out_writers": list(HELD_OUT_WRITERS),
+        "rows": len(examples),
+        "hidden": HIDDEN,
+        "l2": L2,
+        "epochs": EPOCHS,
+        "seed": SEED,
+        "cv_leave_one_writer_out (the two averaged)": cv,
+        "command": "python -m evals.train_topics --cv",
+    }
+    meaning = replace(
+        meaning,
+        meta=common
+        | {
             "encoder": MODEL_ID,
             "features": "sentence vector (384) + layer 3 (384) + hints (9 dimensions, general, length)",
-            "hidden": HIDDEN,
-            "l2": L2,
-            "epochs": EPOCHS,
-            "seed": SEED,
-            "cv_leave_one_writer_out": cv,
-            "command": "python -m evals.train_topics --cv",
         },
     )
-    net.save(args.out)
-    print(f"wrote {args.out} in {time.time() - t0:.1f} s")
+    spelling = replace(
+        spelling,
+        meta=common
+        | {
+            "features": f"word, word-pair and 3-5 letter n-grams hashed into {grams.DIM} buckets (coach/grams.py)",
+            "idf": [round(float(v), 5) for v in idf],
+        },
+    )
+    meaning.save(args.out)
+    spelling.save(args.out / GRAMS_DIR.name)
+    print(f"wrote {args.out} and {args.out / GRAMS_DIR.name} in {time.time() - t0:.1f} s")
 
 
 if __name__ == "__main__":

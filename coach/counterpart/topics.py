@@ -1,9 +1,11 @@
 """What part of the counterpart's world a leader's line is about, read by meaning.
 
-A small network (the same standardise-and-dense form as the behaviour classifier, coach/scoring/classifier.py)
-reads the line as MiniLM sees it (the sentence vector and layer 3) plus two hints: how strongly the card's
-own cues and the dimensions' area words point at each dimension, and whether it invites talk about their
-world in general. It says one of:
+Two small networks (the same standardise-and-dense form as the behaviour classifier,
+coach/scoring/classifier.py) read the line and their readings are averaged. One reads it as MiniLM sees it
+(the sentence vector and layer 3) plus two hints: how strongly the card's own cues and the dimensions' area
+words point at each dimension, and whether it invites talk about their world in general. The other reads its
+spelling (coach/grams.py: word and letter n-grams), which survives the typos and shorthand people type.
+Together they say one of:
 
 - a dimension ("competitors", ..., "needs"): a question about that part of their world;
 - "general": an open invitation about their world as a whole ("what keeps you up at night?");
@@ -12,7 +14,8 @@ world in general. It says one of:
 
 Trained by ``python -m evals.train_topics`` on natural questions written by people who never saw the cards
 or the cue lists (evals/data/natural/, training writers only); measured on other writers' questions by
-``python -m evals.understanding``. The artifact is coach/assets/topics/ (two files, no pickle).
+``python -m evals.understanding``. The artifacts are coach/assets/topics/ and its grams/ folder (two files
+each, no pickle; the grams network's rarity weights are in its model.json).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from coach import paths
+from coach import grams, paths
 from coach.counterpart.cards import Persona
 from coach.counterpart.facts import area_scores, is_general
 from coach.embeddings import local_encoder
@@ -33,6 +36,7 @@ from coach.text import Text
 from coach.vocab import Dimension
 
 ASSET_DIR = paths.ASSETS / "topics"
+GRAMS_DIR = ASSET_DIR / "grams"
 GENERAL, OFF_WORLD, FOLLOWUP = "general", "off_world", "followup"
 ABOUT: tuple[str, ...] = (*(d.value for d in Dimension), GENERAL, OFF_WORLD, FOLLOWUP)
 HINT_CAP = 3.0  # a dimension's keyword hint counts at most this much
@@ -75,22 +79,38 @@ def feature_rows(texts: Sequence[str], personas: Sequence[Persona | None], vecto
     )
 
 
+@dataclass(frozen=True)
+class Router:
+    """The two networks and the grams network's rarity weights; ``proba`` averages their readings."""
+
+    meaning: Network
+    spelling: Network
+    idf: np.ndarray
+
+    def proba(
+        self, texts: Sequence[str], personas: Sequence[Persona | None], vectors: np.ndarray
+    ) -> np.ndarray:
+        """One row of probabilities over ABOUT per text; ``vectors`` from ``encode_both``."""
+        by_meaning = self.meaning.proba(feature_rows(texts, personas, vectors))
+        by_spelling = self.spelling.proba(grams.weighted(grams.counts(texts), self.idf))
+        return (by_meaning + by_spelling) / 2.0
+
+
 @lru_cache(maxsize=1)
-def shipped_router() -> Network:
-    net = load_network(ASSET_DIR)
-    if tuple(net.labels) != ABOUT:
+def shipped_router() -> Router:
+    meaning, spelling = load_network(ASSET_DIR), load_network(GRAMS_DIR)
+    idf = np.asarray(spelling.meta.get("idf", []), dtype=np.float32)
+    if tuple(meaning.labels) != ABOUT or tuple(spelling.labels) != ABOUT or idf.shape != (grams.DIM,):
         raise CorpusError(
-            f"The topic model in {ASSET_DIR} knows {net.labels}, not {ABOUT}. "
-            "Rebuild it with: python -m evals.train_topics"
+            f"The topic models in {ASSET_DIR} know {meaning.labels} and {spelling.labels} "
+            f"({idf.shape[0]} gram weights), not {ABOUT} ({grams.DIM}). Rebuild them with: python -m evals.train_topics"
         )
-    return net
+    return Router(meaning, spelling, idf)
 
 
 def route(text: str, persona: Persona | None) -> Route:
-    """Read one line; the encoder and the network run locally (a few milliseconds)."""
-    net = shipped_router()
-    vectors = local_encoder().encode_both([text or " "])
-    x = feature_rows([text], [persona], vectors)
-    probs = net.proba(x)[0]
-    out = {label: float(p) for label, p in zip(net.labels, probs, strict=True)}
+    """Read one line; the encoder and the networks run locally (a few milliseconds)."""
+    text = text or " "
+    probs = shipped_router().proba([text], [persona], local_encoder().encode_both([text]))[0]
+    out = {label: float(p) for label, p in zip(ABOUT, probs, strict=True)}
     return Route(max(out, key=out.__getitem__), out)

@@ -25,7 +25,7 @@ import numpy as np
 
 from coach import grams
 from coach.counterpart.cards import Persona, list_personas
-from coach.counterpart.topics import ABOUT, ASSET_DIR, FOLLOWUP, GRAMS_DIR, feature_rows
+from coach.counterpart.topics import ABOUT, ASSET_DIR, FOLLOWUP, GRAMS_DIR, Router, feature_rows
 from coach.embeddings import MODEL_ID, local_encoder
 from coach.scoring.classifier import Network
 from coach.vocab import vocabulary
@@ -125,16 +125,10 @@ def train(x: np.ndarray, y: np.ndarray, meta: dict | None = None) -> Network:
     )
 
 
-def train_pair(x: np.ndarray, raw: np.ndarray, y: np.ndarray) -> tuple[Network, Network, np.ndarray]:
+def train_pair(x: np.ndarray, raw: np.ndarray, y: np.ndarray) -> Router:
     """The meaning network on ``x``, the spelling network on the gram counts ``raw``, and its rarity weights."""
     idf = grams.document_weights(raw)
-    return train(x, y), train(grams.weighted(raw, idf), y), idf
-
-
-def pair_proba(nets: tuple[Network, Network, np.ndarray], x: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """As coach.counterpart.topics.Router.proba reads them: the two networks' readings averaged."""
-    meaning, spelling, idf = nets
-    return (meaning.proba(x) + spelling.proba(grams.weighted(raw, idf))) / 2.0
+    return Router(train(x, y), train(grams.weighted(raw, idf), y), idf)
 
 
 def first_and_followup(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -168,15 +162,16 @@ def main() -> None:
     if args.cv:
         for w in TRAIN_WRITERS:
             held = writers == w
-            nets = train_pair(x[~held], raw[~held], y[~held])
-            first, fup = first_and_followup(pair_proba(nets, x[held], raw[held]), y[held])
+            router = train_pair(x[~held], raw[~held], y[~held])
+            first, fup = first_and_followup(router.proba_rows(x[held], raw[held]), y[held])
             cv[w] = {"first_question": round(first, 3), "followup": round(fup, 3)}
             print(f"  held out {w}: first question on topic {first:.3f}, follow-up stays {fup:.3f}")
         print(
             f"  mean: first {np.mean([c['first_question'] for c in cv.values()]):.3f}, "
             f"follow-up {np.mean([c['followup'] for c in cv.values()]):.3f}"
         )
-    meaning, spelling, idf = train_pair(x, raw, y)
+    router = train_pair(x, raw, y)
+    meaning, spelling, idf = router.meaning, router.spelling, router.idf
     common = {
         "trained_on": list(TRAIN_WRITERS) + ["vocab scripted questions"],
         "held_out_writers": list(HELD_OUT_WRITERS),

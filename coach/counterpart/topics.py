@@ -37,6 +37,7 @@ from coach.vocab import Dimension
 
 ASSET_DIR = paths.ASSETS / "topics"
 GRAMS_DIR = ASSET_DIR / "grams"
+REBUILD = "python -m evals.train_topics"
 GENERAL, OFF_WORLD, FOLLOWUP = "general", "off_world", "followup"
 ABOUT: tuple[str, ...] = (*(d.value for d in Dimension), GENERAL, OFF_WORLD, FOLLOWUP)
 HINT_CAP = 3.0  # a dimension's keyword hint counts at most this much
@@ -91,19 +92,23 @@ class Router:
         self, texts: Sequence[str], personas: Sequence[Persona | None], vectors: np.ndarray
     ) -> np.ndarray:
         """One row of probabilities over ABOUT per text; ``vectors`` from ``encode_both``."""
-        by_meaning = self.meaning.proba(feature_rows(texts, personas, vectors))
-        by_spelling = self.spelling.proba(grams.weighted(grams.counts(texts), self.idf))
+        return self.proba_rows(feature_rows(texts, personas, vectors), grams.counts(texts))
+
+    def proba_rows(self, rows: np.ndarray, gram_counts: np.ndarray) -> np.ndarray:
+        """The same from features already taken: ``feature_rows`` and ``grams.counts`` of the texts."""
+        by_meaning = self.meaning.proba(rows)
+        by_spelling = self.spelling.proba(grams.weighted(gram_counts, self.idf))
         return (by_meaning + by_spelling) / 2.0
 
 
 @lru_cache(maxsize=1)
 def shipped_router() -> Router:
-    meaning, spelling = load_network(ASSET_DIR), load_network(GRAMS_DIR)
+    meaning, spelling = load_network(ASSET_DIR, REBUILD), load_network(GRAMS_DIR, REBUILD)
     idf = np.asarray(spelling.meta.get("idf", []), dtype=np.float32)
     if tuple(meaning.labels) != ABOUT or tuple(spelling.labels) != ABOUT or idf.shape != (grams.DIM,):
         raise CorpusError(
             f"The topic models in {ASSET_DIR} know {meaning.labels} and {spelling.labels} "
-            f"({idf.shape[0]} gram weights), not {ABOUT} ({grams.DIM}). Rebuild them with: python -m evals.train_topics"
+            f"({idf.shape[0]} gram weights), not {ABOUT} ({grams.DIM}). Rebuild them with: {REBUILD}"
         )
     return Router(meaning, spelling, idf)
 

@@ -70,8 +70,9 @@ class Network:
         (directory / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
-def load_network(directory: Path = ASSET_DIR) -> Network:
-    """Read an artifact written by :meth:`Network.save`; a missing or damaged one is a CorpusError."""
+def load_network(directory: Path = ASSET_DIR, rebuild: str = "python -m evals.train_behaviours") -> Network:
+    """Read an artifact written by :meth:`Network.save`; a missing or damaged one is a CorpusError that
+    names ``rebuild``, the command that makes it."""
     npz, meta_path = directory / "model.npz", directory / "model.json"
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -79,8 +80,8 @@ def load_network(directory: Path = ASSET_DIR) -> Network:
             arrays = {k: data[k].astype(np.float32) for k in data.files}
     except (OSError, ValueError, KeyError) as exc:
         raise CorpusError(
-            f"The behaviour model in {directory} is missing or damaged ({exc}). "
-            "Reinstall the package, or rebuild it with: python -m evals.train_behaviours"
+            f"The model in {directory} is missing or damaged ({exc}). "
+            f"Reinstall the package, or rebuild it with: {rebuild}"
         ) from None
     n = int(meta["layers"])
     return Network(

@@ -36,13 +36,14 @@ def main() -> None:
     start = time.perf_counter()
     from coach.embeddings import local_encoder
     from coach.scoring.behaviours import classify, classify_batch
-    from coach.scoring.classifier import ASSET_DIR, shipped_network
+    from coach.scoring.classifier import ASSET_DIR, shipped_scorer
 
     local_encoder()
-    shipped_network()
+    shipped_scorer()
     print(f"model load (encoder + classifier): {1000 * (time.perf_counter() - start):.0f} ms")
-    size = sum(f.stat().st_size for f in ASSET_DIR.iterdir())
-    print(f"artifact size: {size / 1024:.0f} KiB ({', '.join(f.name for f in sorted(ASSET_DIR.iterdir()))})")
+    files = sorted(f for f in ASSET_DIR.rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for f in files)
+    print(f"artifact size: {size / 1024:.0f} KiB ({', '.join(str(f.relative_to(ASSET_DIR)) for f in files)})")
 
     pairs = _pairs()
     for u, c in pairs[:10]:

@@ -13,7 +13,7 @@ wheel="$(ls "$work"/dist/counterpart_coach-*.whl)"
 echo "built $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 for must in coach/corpus/personas/maria-cfo.yaml coach/corpus/playbook/01-business-context.md \
             coach/data/vocab.yaml coach/data/cues.yaml coach/data/prompts/counterpart_system.txt \
-            coach/assets/minilm/lower.onnx coach/assets/behaviours/model.npz coach/assets/topics/grams/model.npz \
+            coach/assets/minilm/lower.onnx coach/assets/behaviours/model.npz coach/assets/behaviours/grams/model.npz coach/assets/topics/grams/model.npz \
             coach/store/migrations/env.py coach/store/migrations/versions/0001_sessions.py; do
   python3 -c "import sys, zipfile; sys.exit(0 if '$must' in zipfile.ZipFile('$wheel').namelist() else 1)" \
     || { echo "FAIL: the wheel lacks $must"; exit 1; }

@@ -285,3 +285,35 @@ def test_why_and_how_are_read_from_the_clause_that_asks(utterance, why_how):
 )
 def test_a_question_is_found_after_a_loose_sentence_end_or_in_a_bare_why(utterance, asks):
     assert question_form(utterance) is asks
+
+
+def test_behaviour_models_that_do_not_fit_together_name_the_command_that_rebuilds_them(tmp_path):
+    import shutil
+
+    from coach.errors import CorpusError
+    from coach.scoring.classifier import ASSET_DIR, GRAMS_DIR, load_scorer
+
+    shutil.copytree(ASSET_DIR, tmp_path / "behaviours")
+    assert load_scorer(tmp_path / "behaviours").share == pytest.approx(load_scorer().share)
+    meta_path = tmp_path / "behaviours" / GRAMS_DIR.name / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps(meta | {"idf": meta["idf"][:10]}), encoding="utf-8")
+    with pytest.raises(CorpusError, match="python -m evals.train_behaviours"):
+        load_scorer(tmp_path / "behaviours")
+    (tmp_path / "behaviours" / GRAMS_DIR.name / "model.npz").unlink()
+    with pytest.raises(CorpusError, match="missing or damaged.*python -m evals.train_behaviours"):
+        load_scorer(tmp_path / "behaviours")
+
+
+# Typed or dictated without punctuation, in shorthand or with typos: written for this test.
+SHORTHAND = [
+    ("our reps cant get quotes out fast enough", "so ur reps r stuck waiting on quotes", "reflect"),
+    ("the rollout was a mess from day one", "nah it went live on time tbh", "correct"),
+    ("", "thx for makin time today", "other"),
+    ("we lost two big accounts last quarter", "wat happened with those two", "question_open"),
+]
+
+
+@pytest.mark.parametrize(("context", "utterance", "expected"), SHORTHAND)
+def test_a_line_typed_in_shorthand_gets_the_label_it_would_get_written_out(context, utterance, expected):
+    assert classify(utterance, context).label == expected

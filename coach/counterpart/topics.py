@@ -31,7 +31,7 @@ from coach.counterpart.cards import Persona
 from coach.counterpart.facts import area_scores, is_general
 from coach.embeddings import local_encoder
 from coach.errors import CorpusError
-from coach.scoring.classifier import Network, load_network
+from coach.scoring.classifier import Network, gram_weights, load_network
 from coach.text import Text
 from coach.vocab import Dimension
 
@@ -104,7 +104,7 @@ class Router:
 @lru_cache(maxsize=1)
 def shipped_router() -> Router:
     meaning, spelling = load_network(ASSET_DIR, REBUILD), load_network(GRAMS_DIR, REBUILD)
-    idf = np.asarray(spelling.meta.get("idf", []), dtype=np.float32)
+    idf = gram_weights(spelling)
     if tuple(meaning.labels) != ABOUT or tuple(spelling.labels) != ABOUT or idf.shape != (grams.DIM,):
         raise CorpusError(
             f"The topic models in {ASSET_DIR} know {meaning.labels} and {spelling.labels} "

@@ -3,9 +3,10 @@
     classify(utterance, context="") -> Labelled
     classify_batch([(utterance, context), ...]) -> list[Labelled]
 
-A learned model (coach/scoring/classifier.py, artifact in coach/assets/behaviours/, trained by
+A learned model (coach/scoring/classifier.py, artifacts in coach/assets/behaviours/, trained by
 ``python -m evals.train_behaviours``) reads the utterance through the first 3 layers of frozen MiniLM, alone and after the
-counterpart's preceding turn, plus named lexical cues of both (coach/scoring/features.py).
+counterpart's preceding turn, plus named lexical cues of both (coach/scoring/features.py); a second network
+reads its spelling (word and letter n-grams, coach/grams.py) with the same cues, and the two are averaged.
 No language model and no network are involved.
 The evidence names the cue that supports the label and, for ``reflect`` and ``correct``, quotes the part
 of the counterpart's words that was paraphrased or contradicted. Its agreement with human labels is
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from coach import grams
 from coach.embeddings import local_encoder
 from coach.errors import CorpusError, InputError
 from coach.scoring import features as F
-from coach.scoring.classifier import Network, shipped_network
+from coach.scoring.classifier import Network, Scorer, shipped_scorer
 from coach.transcript import Transcript
 
 LABELS = ("reflect", "question_open", "question_closed", "inform", "correct", "other")
@@ -135,16 +137,36 @@ def _is_blank(text: str) -> bool:
 
 
 def _predict(pairs: list[tuple[str, str]]) -> np.ndarray:
-    net = shipped_network()
+    scorer = shipped_scorer()
     enc = local_encoder()
     emb = enc.encode_layer3([F.embed_text(u) for u, _ in pairs])
     x = F.feature_matrix(pairs, emb, F.in_context(pairs, emb, enc.encode_pair_layer3))
-    if x.shape[1] != net.n_features:
+    if x.shape[1] != scorer.meaning.n_features:
         raise CorpusError(
-            f"The behaviour model expects {net.n_features} features but coach/scoring/features.py makes {x.shape[1]}; "
-            "the artifact is out of date. Rebuild it with: python -m evals.train_behaviours"
+            f"The behaviour model expects {scorer.meaning.n_features} features but coach/scoring/features.py "
+            f"makes {x.shape[1]}; the artifact is out of date. Rebuild it with: python -m evals.train_behaviours"
         )
-    return scores(net, x, question_forms([u for u, _ in pairs]))
+    utterances = [u for u, _ in pairs]
+    return reading(scorer, x, grams.counts(utterances), question_forms(utterances))
+
+
+def spelling_rows(x: np.ndarray, gram_counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """What the spelling network reads: the utterance's weighted n-grams, then the same named cues as the
+    meaning network (the last columns of ``x``, from F.feature_matrix)."""
+    return np.hstack([grams.weighted(gram_counts, idf), x[:, -len(F.CUE_NAMES) :]])
+
+
+def reading(scorer: Scorer, x: np.ndarray, gram_counts: np.ndarray, forms: np.ndarray) -> np.ndarray:
+    """Class probabilities: each network's :func:`scores` (rule priors included), averaged with the spelling
+    network's share, then calibrated (Scorer.sharpen). ``x`` is F.feature_matrix of the pairs,
+    ``gram_counts`` grams.counts of the utterances."""
+    by_meaning = scores(scorer.meaning, x, forms)
+    by_spelling = scores(scorer.spelling, spelling_rows(x, gram_counts, scorer.idf), forms)
+    mixed = (1.0 - scorer.share) * by_meaning + scorer.share * by_spelling
+    if scorer.sharpen == 1.0:
+        return mixed
+    sharp = np.power(np.maximum(mixed, 1e-12), scorer.sharpen)
+    return sharp / sharp.sum(axis=1, keepdims=True)
 
 
 def question_forms(utterances: Sequence[str]) -> np.ndarray:

@@ -1,10 +1,15 @@
 """The learned part of the behaviour scorer: a small network over :mod:`coach.scoring.features`, run in numpy.
 
-The artifact (``coach/assets/behaviours/``) is two files, no pickle:
+Two networks read each utterance and their readings are averaged (:class:`Scorer`): one on meaning (the
+encoder's vectors and the named cues), one on spelling (coach/grams.py: word and letter n-grams of the
+utterance, plus the same cues), which survives the typos, shorthand and unpunctuated dictation the encoder
+stumbles on. Each artifact (``coach/assets/behaviours/`` and its ``grams/`` folder) is two files, no pickle:
 
 * ``model.npz``: ``mean``, ``scale`` (feature standardisation) and ``W0, b0, W1, b1, ...`` (dense layers;
   ReLU between them, softmax at the end);
-* ``model.json``: labels, feature layout, how it was trained (data, rows, command) and its measured scores.
+* ``model.json``: labels, feature layout, how it was trained (data, rows, command) and its measured scores;
+  the spelling network's also holds its rarity weights (``idf``), its share of the reading (``share``) and
+  the exponent that calibrates the averaged reading (``sharpen``).
 
 ``evals/train_behaviours.py`` writes both; nothing here needs the training tools.
 """
@@ -12,17 +17,19 @@ The artifact (``coach/assets/behaviours/``) is two files, no pickle:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from coach import paths
+from coach import grams, paths
 from coach.errors import CorpusError
 
 ASSET_DIR = paths.ASSETS / "behaviours"
+GRAMS_DIR = ASSET_DIR / "grams"
+REBUILD = "python -m evals.train_behaviours"
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class Network:
         (directory / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
-def load_network(directory: Path = ASSET_DIR, rebuild: str = "python -m evals.train_behaviours") -> Network:
+def load_network(directory: Path = ASSET_DIR, rebuild: str = REBUILD) -> Network:
     """Read an artifact written by :meth:`Network.save`; a missing or damaged one is a CorpusError that
     names ``rebuild``, the command that makes it."""
     npz, meta_path = directory / "model.npz", directory / "model.json"
@@ -94,7 +101,56 @@ def load_network(directory: Path = ASSET_DIR, rebuild: str = "python -m evals.tr
     )
 
 
+def gram_weights(spelling: Network) -> np.ndarray:
+    """The rarity weights a spelling network (coach/grams.py features) keeps in its model.json."""
+    return np.asarray(spelling.meta.get("idf", []), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """The meaning and spelling networks, the spelling network's rarity weights and its share of the
+    reading (coach.scoring.behaviours.reading averages them), and ``sharpen``: an average of two readings is
+    less sure than either, so its probabilities are raised to this power (and renormalised) to say as much
+    confidence as it has earned in cross-validation."""
+
+    meaning: Network
+    spelling: Network
+    idf: np.ndarray
+    share: float
+    sharpen: float = 1.0
+
+    def save(self, directory: Path) -> None:
+        self.meaning.save(directory)
+        spelling_meta = dict(
+            self.spelling.meta,
+            idf=[round(float(v), 5) for v in self.idf],
+            share=self.share,
+            sharpen=self.sharpen,
+        )
+        replace(self.spelling, meta=spelling_meta).save(directory / GRAMS_DIR.name)
+
+
+def load_scorer(directory: Path = ASSET_DIR) -> Scorer:
+    meaning, spelling = load_network(directory), load_network(directory / GRAMS_DIR.name)
+    idf = gram_weights(spelling)
+    share, sharpen = spelling.meta.get("share"), spelling.meta.get("sharpen", 1.0)
+    if (
+        tuple(meaning.labels) != tuple(spelling.labels)
+        or idf.shape != (grams.DIM,)
+        or not isinstance(share, int | float)
+        or not 0.0 <= share <= 1.0
+        or not isinstance(sharpen, int | float)
+        or not 0.0 < sharpen <= 10.0
+    ):
+        raise CorpusError(
+            f"The behaviour models in {directory} do not fit together (labels {meaning.labels} and "
+            f"{spelling.labels}, {idf.shape[0]} gram weights for {grams.DIM}, share {share!r}, sharpen {sharpen!r}). "
+            f"Rebuild them with: {REBUILD}"
+        )
+    return Scorer(meaning, spelling, idf, float(share), float(sharpen))
+
+
 @lru_cache(maxsize=1)
-def shipped_network() -> Network:
-    """The artifact that ships with the package, loaded once per process."""
-    return load_network(ASSET_DIR)
+def shipped_scorer() -> Scorer:
+    """The artifacts that ship with the package, loaded once per process."""
+    return load_scorer(ASSET_DIR)

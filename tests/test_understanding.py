@@ -448,6 +448,12 @@ def test_a_hello_after_her_name_is_a_hello(line):
     assert _say(e, line, last).move in (Move.GREETED, Move.THANKED)
 
 
+@pytest.mark.parametrize("line", ["Morning shift's a mess again", "Evening shift ok?", "afternoon deliveries late?"])
+def test_a_time_of_day_in_passing_is_not_a_hello(line):
+    e, last = _engine(DEV)
+    assert _say(e, line, last).move not in (Move.GREETED, Move.SMALLTALK)
+
+
 def test_picking_up_her_small_talk_is_small_talk_not_a_say_back_she_disowns():
     e, last = _engine()
     d = _say(e, "Good morning, Maria.", last)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
-from coach.errors import InputError
+from coach.errors import CorpusError, InputError
 from coach.scoring.behaviours import LABELS, Labelled, classify, classify_batch
+from coach.scoring.classifier import ASSET_DIR, GRAMS_DIR, load_scorer
 from coach.scoring.features import asks_why_or_how, numbers, question_form
 
 # Clear cases, written for this test (not in the training or test CSVs).
@@ -288,11 +290,6 @@ def test_a_question_is_found_after_a_loose_sentence_end_or_in_a_bare_why(utteran
 
 
 def test_behaviour_models_that_do_not_fit_together_name_the_command_that_rebuilds_them(tmp_path):
-    import shutil
-
-    from coach.errors import CorpusError
-    from coach.scoring.classifier import ASSET_DIR, GRAMS_DIR, load_scorer
-
     shutil.copytree(ASSET_DIR, tmp_path / "behaviours")
     assert load_scorer(tmp_path / "behaviours").share == pytest.approx(load_scorer().share)
     meta_path = tmp_path / "behaviours" / GRAMS_DIR.name / "model.json"
@@ -316,4 +313,5 @@ SHORTHAND = [
 
 @pytest.mark.parametrize(("context", "utterance", "expected"), SHORTHAND)
 def test_a_line_typed_in_shorthand_gets_the_label_it_would_get_written_out(context, utterance, expected):
-    assert classify(utterance, context).label == expected
+    labelled = classify(utterance, context)
+    assert labelled.label == expected and not labelled.uncertain, (labelled.label, labelled.confidence)

@@ -1,4 +1,4 @@
-"""The learned part of the behaviour scorer: a small network over :mod:`coach.scoring.features`, run in numpy.
+"""The learned part of the behaviour scorer: two small networks (features and n-grams), run in numpy.
 
 Two networks read each utterance and their readings are averaged (:class:`Scorer`): one on meaning (the
 encoder's vectors and the named cues), one on spelling (coach/grams.py: word and letter n-grams of the

@@ -448,7 +448,9 @@ def test_a_hello_after_her_name_is_a_hello(line):
     assert _say(e, line, last).move in (Move.GREETED, Move.THANKED)
 
 
-@pytest.mark.parametrize("line", ["Morning shift's a mess again", "Evening shift ok?", "afternoon deliveries late?"])
+@pytest.mark.parametrize(
+    "line", ["Morning shift's a mess again", "Evening shift ok?", "afternoon deliveries late?"]
+)
 def test_a_time_of_day_in_passing_is_not_a_hello(line):
     e, last = _engine(DEV)
     assert _say(e, line, last).move not in (Move.GREETED, Move.SMALLTALK)

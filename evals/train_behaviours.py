@@ -148,11 +148,11 @@ class Dataset:
     raw: np.ndarray  # grams.counts of the utterances, for the spelling network
     y: np.ndarray
     groups: np.ndarray
+    asks: np.ndarray  # question_forms of the utterances (read once, not once per fold)
 
     def read_by(self, scorer: Scorer, mask: np.ndarray | slice = slice(None)) -> np.ndarray:
         """The scorer's class probabilities for these rows, as coach.scoring.behaviours computes them."""
-        asks = question_forms([r.utterance for r in self.rows])[mask]
-        return reading(scorer, self.x[mask], self.raw[mask], asks)
+        return reading(scorer, self.x[mask], self.raw[mask], self.asks[mask])
 
 
 def load_sources(shared: Path, cache: Path | None = CACHE) -> dict[str, Dataset]:
@@ -176,6 +176,7 @@ def load_sources(shared: Path, cache: Path | None = CACHE) -> dict[str, Dataset]
             grams.counts([r.utterance for r in rows]),
             y,
             np.array([f"{name}:{r.group}" for r in rows]),
+            question_forms([r.utterance for r in rows]),
         )
     return out
 

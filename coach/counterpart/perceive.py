@@ -258,12 +258,11 @@ def perceive(
         and bool(head and cue("how_are_you").search(head))
         and len(head.split()) <= HOW_ARE_YOU_WORDS
     )
-    hello = bool(cue("greeting").search(raw))
     # a line that opens with a hello and asks nothing ("Morning!", "G'day Maria, thanks heaps for fitting me
     # in.") is a hello, wherever the router leans among a few weak readings, unless it is sure the line is
     # about her world ("Hi Maria, the margin's down two points" tells her something)
-    just_hello = hello and not question and not _sure(where, about)
-    if hello and (about == OFF_WORLD or asks_how_she_is or just_hello):
+    asks_nothing = not question and not _sure(where, about)
+    if (about == OFF_WORLD or asks_how_she_is or asks_nothing) and cue("greeting").search(raw):
         return reading(Act.GREETING)
     if about == OFF_WORLD and cue("small_talk").search(raw):
         return reading(Act.SMALL_TALK)

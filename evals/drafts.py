@@ -18,7 +18,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "drafts"
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
+# the splits whose drafts have never been read to change the scorer (evals/data/drafts/README.md)
+UNREAD = ("heldout", "fresh2", "fresh4")
 
 
 class LabelledDraft(BaseModel):
@@ -124,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     ap.add_argument("--personas", action="store_true", help="also print each persona's likely reaction")
     args = ap.parse_args(argv)
+    unread: list[tuple[float, int]] = []
     for split in SPLITS if args.split == "all" else (args.split,):
         r = evaluate(split)
+        if split in UNREAD:
+            unread.append((r.pairwise_overall, r.n_good * r.n_poor))
         print(f"== {split}: {r.n_good} good, {r.n_poor} poor")
         print(
             f"   pairwise ranking accuracy, overall:           {r.pairwise_overall:.1%} "
@@ -139,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         for s in sorted(r.scored, key=lambda s: -s.score):
             extra = f"  | {_reaction(s.draft)}" if args.personas else ""
             print(f"   {s.score:3d}  {s.draft.quality:4s}  {s.draft.id}{extra}")
+    if len(unread) == len(UNREAD):
+        pairs = sum(n for _, n in unread)
+        pooled = sum(acc * n for acc, n in unread) / pairs
+        print(f"== never read ({', '.join(UNREAD)}): good above poor in {pooled:.1%} of {pairs} pairs")
     return 0
 
 

@@ -523,3 +523,35 @@ def test_a_long_how_are_you_doing_question_about_her_world_is_answered_not_greet
     e, last = _engine(load_persona(persona))
     d = _say(e, "How are you doing against the plan overall?", last)
     assert d.move in (Move.REVEAL, Move.GUARDED), (d.move, d.line)
+
+
+@pytest.mark.parametrize(
+    "persona, line, about",
+    [
+        ("dev-coo", "How did the evening shift go?", "general"),  # shifts: his card's own world
+        ("dev-coo", "Night shift ok?", "general"),
+        ("dev-coo", "How did the match go?", "off_world"),
+        ("tom-claims", "how long's the drive out to this one?", "off_world"),  # a driveway in a story only
+        ("tom-claims", "Are you a Leafs fan, or one of the sane ones?", "off_world"),  # "one": all cards
+    ],
+)
+def test_going_on_about_something_with_nothing_in_play_asks_about_her_world_only_if_it_names_it(
+    persona, line, about
+):
+    """With no topic in play, a line the router hears as going on about something ("How did the evening
+    shift go?") asks about her world when it names what her card talks about; otherwise it is what the
+    router heard next (the match, the drive in)."""
+    from coach.counterpart.perceive import _about
+    from coach.counterpart.topics import Route
+
+    where = Route("followup", {"followup": 0.59, "off_world": 0.26, "history": 0.15})
+    assert _about(where, line, "", None, True, False, load_persona(persona)) == about
+
+
+def test_how_did_the_shift_go_as_a_first_question_is_answered_not_deflected():
+    e, last = _engine(DEV)
+    d = _say(e, "How did the evening shift go?", last)
+    assert d.move in (Move.REVEAL, Move.GUARDED, Move.SHORT_ANSWER) and "not really my world" not in d.line, (
+        d.move,
+        d.line,
+    )

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from coach.counterpart.cards import Fact, Persona
+from coach.counterpart.cards import Fact, Persona, shipped_personas
 from coach.counterpart.facts import coverage
 from coach.embeddings import local_encoder
 from coach.text import content_words, sentences, stem
@@ -101,6 +101,36 @@ def picks_up(text: str, context: str) -> bool:
     """The line reuses at least ECHO_STEMS of the content words she just said (as stems: walks, walking)."""
     mine, hers = ({stem(w) for w in content_words(t)} for t in (text, context))
     return len(mine & hers) >= ECHO_STEMS
+
+
+def _card_stems(persona: Persona) -> set[str]:
+    texts = [persona.role, persona.company, persona.industry, persona.voice, persona.background]
+    for f in persona.facts:
+        texts += [f.topic, f.statement]  # not the reveal lines: their stories name cars, driveways, coffee
+    return {stem(w) for t in texts for w in content_words(t)}
+
+
+@lru_cache(maxsize=1)
+def _common_stems() -> frozenset[str]:
+    """Stems that at least half of the shipped cards use ("one", "people", "year"): no card's own."""
+    cards = [_card_stems(p) for p in shipped_personas()]
+    seen: dict[str, int] = {}
+    for stems in cards:
+        for s in stems:
+            seen[s] = seen.get(s, 0) + 1
+    return frozenset(s for s, n in seen.items() if 2 * n >= len(cards))
+
+
+def card_words(persona: Persona) -> set[str]:
+    """The stems of the content words the card itself uses, in its profile, voice and briefing and each
+    fact's topic and statement, less those most cards share: what her world is made of."""
+    return _card_stems(persona) - _common_stems()
+
+
+def names_her_world(text: str, persona: Persona) -> bool:
+    """The line names something her card talks about ("How did the evening shift go?" to a COO whose lines
+    run in shifts), as stems of content words."""
+    return bool({stem(w) for w in content_words(text)} & card_words(persona))
 
 
 def closest_told(told: Sequence[Fact], text: str) -> str | None:

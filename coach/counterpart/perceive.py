@@ -21,7 +21,7 @@ from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
 from coach.counterpart.facts import CLAUSE, covers, misread, touches
-from coach.counterpart.meaning import closest_told, described, picks_up
+from coach.counterpart.meaning import closest_told, described, names_her_world, picks_up
 from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
@@ -173,7 +173,7 @@ def perceive(
     told_ids = {f.id for f in told}
     ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]
     where = route(_focus(raw), persona)
-    about = _about(where, raw, context, in_play, question, _names_company(raw, persona))
+    about = _about(where, raw, context, in_play, question, _names_company(raw, persona), persona)
     asks = tuple(find_asks(raw))
     pitch = pitches(raw)
     words_n = len(raw.split())
@@ -301,6 +301,7 @@ def _about(
     in_play: Fact | None,
     question: bool = False,
     names_them: bool = False,
+    persona: Persona | None = None,
 ) -> str:
     """The router's reading, in context: a follow-up needs a topic in play; one that picks up the words
     the counterpart just used ("what happened on line 2?") stays with it unless clearly about another part,
@@ -311,7 +312,19 @@ def _about(
     if in_play is None:
         if question and where.about in (FOLLOWUP, OFF_WORLD) and picks_up(raw, context):
             return GENERAL  # "what's the launch looking like?" after her "the launch channel is on fire"
-        return where.best_new_topic()
+        new = where.best_new_topic()
+        if (
+            question
+            and where.about == FOLLOWUP
+            and new == OFF_WORLD
+            and persona is not None
+            and names_her_world(raw, persona)
+        ):
+            # "How did the evening shift go?" with nothing in play reads as going on about something; with
+            # no topic to go on with, it asks about the shifts her card talks about: her world in general,
+            # not the weekend
+            return GENERAL
+        return new
     p_follow = probs.get(FOLLOWUP, 0.0)
     # "what does Lumen do that nobody else does?" after her customers: a line that names her company asks about
     # it, wherever the router's next reading points

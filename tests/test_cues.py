@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.cues import pitches
+from coach.cues import asks, pitches
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,22 @@ from coach.cues import pitches
 )
 def test_pitches(text: str, pitch: bool) -> None:
     assert pitches(text) is pitch
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        # a request, however polite
+        ("Can you tell them today and send me the names of who's on nights?", True),
+        ("Could you tell your team to hold the release until Friday?", True),
+        ("Could we book half an hour next week?", True),
+        ("Would you be willing to sponsor a pilot?", True),
+        # an invitation to talk about their world asks for nothing
+        ("Can you tell me more about the night shift?", False),
+        ("Could you tell us what a good quarter looks like?", False),
+        ("Could you walk me through the month-end close?", False),
+        ("Tell me about the last project that went badly.", False),
+    ],
+)
+def test_asks(text: str, ask: bool) -> None:
+    assert bool(asks(text)) is ask

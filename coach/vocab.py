@@ -78,6 +78,7 @@ class Move(StrEnum):
     GREETED = "greeted"
     THANKED = "thanked"
     AHEAD_OF_ME = "ahead_of_me"
+    OFFER_TAKEN = "offer_taken"
 
 
 class Act(StrEnum):

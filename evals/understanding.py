@@ -52,7 +52,7 @@ CORRECTING = {Move.CORRECT_SUMMARY, Move.REACT_CORRECTION}
 REFLECTION_OK = {Move.AFFIRM, Move.AHEAD_OF_ME, Move.PARTIAL_SUMMARY, Move.THATS_RIGHT, Move.YOURE_RIGHT}
 ROUNDS = 6  # times the natural listener comes back to a part of their world still untold
 REPHRASES = 2  # a say-back that did not land is put another way (another writer's words), once
-ASK_OK = {Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE}
+ASK_OK = {Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE, Move.OFFER_TAKEN}
 
 
 @dataclass

@@ -270,7 +270,9 @@ def test_a_request_that_names_what_she_told_is_an_ask_not_a_say_back():
     d = _say(e, "What would make your nurses' day easier?", last)
     assert d.facts_now
     f = _say(e, "can i shadow a charge nurse for a whole shift in the next couple of weeks", d.line)
-    assert f.move in (Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE), (
+    # an ask (here, one that offers what she said she needs), not a say-back
+    asks = (Move.ACKNOWLEDGE_ASK, Move.REACT_PITCH, Move.TOO_MANY_ASKS, Move.RECEPTIVE, Move.OFFER_TAKEN)
+    assert f.move in asks, (
         f.move,
         f.line,
     )
@@ -555,3 +557,25 @@ def test_how_did_the_shift_go_as_a_first_question_is_answered_not_deflected():
         d.move,
         d.line,
     )
+
+
+@pytest.mark.parametrize(
+    "ask, taken",
+    [
+        ("Could I shadow a night shift next week?", True),  # what she said she needs
+        ("Could I follow one of your nurses for a whole shift before we design anything?", True),
+        ("Could we get two nurses for a pilot next month?", False),  # names her nurses, offers nothing
+        ("Could you sponsor the new scheduling system?", False),
+    ],
+)
+def test_offering_what_she_said_she_needs_is_taken_up_not_treated_as_an_early_ask(ask, taken):
+    e, last = _engine(ANGELA)
+    e.state.trust = 0.9  # past the needs fact's gate
+    d = _say(e, "What would actually help your nurses from technology?", last)
+    assert d.topic == "needs" and d.facts_now, (d.move, d.line)
+    trust = e.state.trust
+    f = _say(e, ask, d.line)
+    if taken:
+        assert f.move == Move.OFFER_TAKEN and e.state.trust >= trust, (f.move, f.line)
+    else:
+        assert f.move == Move.REACT_PITCH and e.state.trust < trust, (f.move, f.line)

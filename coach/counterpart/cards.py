@@ -71,6 +71,7 @@ OPTIONAL_REACTIONS = (
     "thanks",
     "ahead_of_me",
     "partial_guarded",
+    "offer_taken",
 )
 # Placeholders a reaction line may use.
 REACTION_PLACEHOLDERS = {
@@ -241,6 +242,8 @@ class Reactions(BaseModel):
     thanks: Lines = Field(default_factory=list)
     ahead_of_me: Lines = Field(default_factory=list)
     partial_guarded: Lines = Field(default_factory=list)
+    # the leader offers what they said they need ("could I shadow a shift?"), before they feel understood
+    offer_taken: Lines = Field(default_factory=list)
 
     @field_validator("*", mode="before")
     @classmethod

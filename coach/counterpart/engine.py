@@ -76,6 +76,7 @@ GAIN = {
     "humility": 0.04,
     "thats_right": 0.10,
     "ask_after": 0.02,
+    "offer": 0.02,
     "depth": 0.02,
 }
 COST = {
@@ -277,6 +278,16 @@ class Engine:
 
     def _ask(self, turn: _Turn) -> None:
         s = self.state
+        if not s.thats_right and turn.leader.offers:
+            # what she told you she needs, offered: taken up as such, not as an ask for something of hers
+            fact = self.persona.fact(turn.leader.offers[0])
+            turn.move, turn.line = (
+                Move.OFFER_TAKEN,
+                self._pick("offer_taken", self.persona.lines("offer_taken")),
+            )
+            turn.topic = fact.dimension
+            self._gain(turn, "offer", f"offered what {self.first_name} asked for: {fact.topic}")
+            return
         if not s.thats_right:
             turn.move, turn.line = Move.REACT_PITCH, self._pick("pitch", self.persona.lines("pitch"))
             self._cost(turn, "ask_early", f"asked for something before {self.first_name} felt understood")

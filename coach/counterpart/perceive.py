@@ -21,14 +21,14 @@ from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
 from coach.counterpart.facts import CLAUSE, covers, misread, touches
-from coach.counterpart.meaning import closest_told, described, names_her_world, picks_up
+from coach.counterpart.meaning import closeness, closest_told, described, names_her_world, picks_up
 from coach.counterpart.topics import FOLLOWUP, GENERAL, OFF_WORLD, Route, route
 from coach.cues import asks as find_asks
 from coach.cues import cue, pitches
 from coach.scoring.behaviours import Labelled
 from coach.scoring.features import CLAUSE_BREAK, asking_head, disputes
 from coach.text import Text, content_words, has, sentences, words
-from coach.vocab import LABEL_OF_ACT, Act
+from coach.vocab import LABEL_OF_ACT, Act, Dimension
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
 SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short carries no content
@@ -36,6 +36,7 @@ SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short 
 # while the router read meaning alone; its spelling reader, which hears a short "how come?" plainly, made that
 # too eager: dev-conversation misses 191 at 1.0 against 199 at 0.5, follow-ups 64 vs 57, new topics fewer.)
 FOLLOWUP_SHARE = 1.0
+OFFER_SIMILAR = 0.4  # a request this close in meaning to a need she told (and naming it) offers to meet it
 ECHO_SHARE = 0.2  # ... and when the line picks up a word they just said, unless five times as likely
 STRONG_ECHO = 2  # a line that picks up this many of their words is about what they just said
 ELSEWHERE = 0.99  # ... unless the router is all but certain it asks about another part of their world
@@ -68,6 +69,7 @@ class LeaderMove:
     misread: tuple[tuple[str, str], ...] = ()  # (fact id, the misreading phrase)
     touched: tuple[str, ...] = ()  # told facts whose area it is about
     ahead: tuple[str, ...] = ()  # untold facts it already describes
+    offers: tuple[str, ...] = ()  # told needs its request offers to meet ("could I shadow a shift?")
     how_are_you: bool = False  # asks how they are ("how's your week been?"), not only hello or thanks
     yes_no: bool = True  # a question that a yes or a no answers (not "what...", "which...", "when...")
     leans: tuple[str, ...] = ()  # for a question about their world in general: the parts it leans towards
@@ -93,7 +95,7 @@ class LeaderMove:
         out["act"] = self.act.value
         out["asks"] = list(self.asks)
         out["misread"] = [list(m) for m in self.misread]
-        for key in ("areas", "covered", "touched", "ahead", "leans"):
+        for key in ("areas", "covered", "touched", "ahead", "offers", "leans"):
             out[key] = list(out[key])
         return out
 
@@ -119,6 +121,7 @@ class LeaderMove:
             misread=tuple((str(f), str(p)) for f, p in data.get("misread", ())),
             touched=tuple(str(a) for a in data.get("touched", ())),
             ahead=tuple(str(a) for a in data.get("ahead", ())),
+            offers=tuple(str(a) for a in data.get("offers", ())),
             how_are_you=bool(data.get("how_are_you", False)),
             leans=tuple(str(a) for a in data.get("leans", ())),
         )
@@ -214,6 +217,7 @@ def perceive(
             misread=tuple((f.id, p) for f, p in misreads),
             touched=tuple(f.id for f in touched),
             ahead=tuple(f.id for f in ahead),
+            offers=_offers(told, asks),
             how_are_you=bool(cue("how_are_you").search(raw)),
             yes_no=not wh,
             leans=tuple(d for d in where.dimensions if where.probs[d] >= LEANS) if about == GENERAL else (),
@@ -273,6 +277,23 @@ def perceive(
     if label == "other" or (cue("acknowledge").search(raw) and len(t.stems) <= SHORT_ACK_STEMS):
         return reading(Act.ACKNOWLEDGE)
     return reading(Act.INFORM)
+
+
+def _offers(told: Sequence[Fact], asks: Sequence[str]) -> tuple[str, ...]:
+    """The told needs (what she wants from technology) that the request offers to meet: it names the need's
+    substance and is close to it in meaning ("Could I shadow a night shift next week?" after "Shadow a
+    nurse, a whole shift"); a request that only shares a word ("two nurses for a pilot") offers nothing."""
+    if not asks:
+        return ()
+    request = " ".join(asks)
+    t = Text.of(request)
+    return tuple(
+        f.id
+        for f in told
+        if f.dimension == Dimension.NEEDS.value
+        and touches(f, t)
+        and float(closeness(request, [f.statement, f.paraphrase, *f.reveal]).max()) >= OFFER_SIMILAR
+    )
 
 
 def _names_company(raw: str, persona: Persona) -> bool:

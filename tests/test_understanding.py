@@ -579,3 +579,32 @@ def test_offering_what_she_said_she_needs_is_taken_up_not_treated_as_an_early_as
         assert f.move == Move.OFFER_TAKEN and e.state.trust >= trust, (f.move, f.line)
     else:
         assert f.move == Move.REACT_PITCH and e.state.trust < trust, (f.move, f.line)
+
+
+@pytest.mark.parametrize(
+    "followup",
+    [
+        "And they win more on price or on speed?",
+        "And the smaller shippers, they feel the same?",
+        "And that's getting worse, not better?",
+    ],
+)
+def test_a_question_in_statement_word_order_about_the_topic_in_play_is_answered_not_taken_as_a_say_back(
+    followup,
+):
+    e, last = _engine()
+    e.state.trust = 0.9
+    d = _say(e, "Who's giving you the most trouble out there, competition-wise?", last)
+    assert d.topic == "competitors" and d.facts_now, (d.move, d.line)
+    f = _say(e, followup, d.line)
+    assert f.move in (Move.DEEPEN, Move.SAID_ENOUGH, Move.SHORT_ANSWER), (f.move, f.line)
+    assert f.topic == "competitors", (f.move, f.topic, f.line)
+
+
+def test_a_say_back_that_ends_in_a_question_mark_is_still_a_say_back():
+    e, last = _engine()
+    e.state.trust = 0.9
+    d = _say(e, "Who's giving you the most trouble out there, competition-wise?", last)
+    fact = d.facts_now[0]
+    f = _say(e, f"So {fact.paraphrase}?", d.line)
+    assert fact.id in f.state["understood"], (f.move, f.line)

@@ -237,9 +237,16 @@ def perceive(
     told_back = label == "inform" and bool(by_meaning or ahead) and not question
     # picking up her small talk ("so the coffee's on you" after her offer of one) says nothing back
     social_echo = about == OFF_WORLD and not touched and not says_back
+    # "And the young ones, they think the same?", "And they win more on price or on speed?": a question about
+    # the topic in play that says nothing back is a follow-up, whatever its word order (the scorer reads
+    # an uninverted question as a reflection)
+    asks_on = (
+        about == FOLLOWUP and raw.rstrip().endswith("?") and not says_back and not cue("summary").search(raw)
+    )
     if (
         not guess
         and not social_echo
+        and not asks_on
         and (
             told_back
             or _is_reflection(raw, label, bool(touched), (open_stem and raw.endswith("?")) or wh, head)

@@ -38,10 +38,15 @@ def test_pitches(text: str, pitch: bool) -> None:
         ("Could you tell your team to hold the release until Friday?", True),
         ("Could we book half an hour next week?", True),
         ("Would you be willing to sponsor a pilot?", True),
+        ("Could you give us two engineers for the pilot?", True),
+        ("Can you give me the sign-off by Friday?", True),
         # an invitation to talk about their world asks for nothing
         ("Can you tell me more about the night shift?", False),
         ("Could you tell us what a good quarter looks like?", False),
         ("Could you walk me through the month-end close?", False),
+        ("Can you give me an example?", False),
+        ("Could you give me a sense of how bad it got?", False),
+        ("can you point me at an example when we get inside", False),
         ("Tell me about the last project that went badly.", False),
     ],
 )

@@ -150,19 +150,23 @@ def test_a_card_written_in_the_form_is_saved_and_rehearsed_in_the_browser(tmp_pa
         page.set_default_timeout(30_000)
         page.goto(app.url)
         page.get_by_role("link", name="Personas").click()
+        idle(page)  # a click while the page's first run is still going can be lost
         page.get_by_text("Write a card in plain language (a form)").click()
         for label, value in fields.items():
             page.get_by_label(label, exact=True).fill(value)
         for i, (statement, said) in enumerate(facts):
             page.get_by_label("The fact, in a sentence").nth(i).fill(statement)
             page.get_by_label("What they say when asked (one line each)").nth(i).fill(said)
+        idle(page)
         page.get_by_role("button", name="Build the card").click()
         yaml_box = page.get_by_label("Card (YAML)")
         playwright.expect(yaml_box).to_contain_text("Priya Nair")
+        idle(page)
         page.get_by_role("button", name="Save", exact=True).click()
         page.get_by_text("It is now in the list of counterparts").wait_for()
 
         page.get_by_role("link", name="Rehearse").click()
+        idle(page)
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="Priya Nair").click()
         page.get_by_role("button", name="Start rehearsal").click()

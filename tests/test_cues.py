@@ -40,6 +40,12 @@ def test_pitches(text: str, pitch: bool) -> None:
         ("Would you be willing to sponsor a pilot?", True),
         ("Could you give us two engineers for the pilot?", True),
         ("Can you give me the sign-off by Friday?", True),
+        ("Can you please approve the pilot?", True),
+        ("Would you allow me to shadow one of your nurses for a shift?", True),
+        ("Could you just sign it off today?", True),
+        ("Could you show me that on the floor when I next visit?", True),
+        ("Could you and I look at the branch list together?", True),
+        ("Can you send me the last five questions that sat in a ticket?", True),
         # an invitation to talk about their world asks for nothing
         ("Can you tell me more about the night shift?", False),
         ("Could you tell us what a good quarter looks like?", False),
@@ -47,6 +53,17 @@ def test_pitches(text: str, pitch: bool) -> None:
         ("Can you give me an example?", False),
         ("Could you give me a sense of how bad it got?", False),
         ("can you point me at an example when we get inside", False),
+        # "please" or "just" in front of an invitation does not make it a request
+        ("Can you please explain me who the shippers are?", False),
+        ("Could you just walk me through your world?", False),
+        ("Could you give me one example from this week?", False),
+        # asking what they would do or could manage is a question about them, not a request for something
+        ("Would you work with any of them again?", False),
+        ("would you do it again", False),
+        ("Can you pass any of that on?", False),
+        ("Could you pull it off again?", False),
+        ("Can you put a number on that difference?", False),
+        ("Can you hear me okay?", False),
         ("Tell me about the last project that went badly.", False),
     ],
 )

@@ -76,6 +76,9 @@ def test_an_accurate_reflection_that_rules_out_the_wrong_reading_is_affirmed_not
         ("What does the board actually look at when they judge your year?", "measures"),
         ("How did the last big systems project go for finance?", "history"),
         ("What would actually help you from my team?", "needs"),
+        # a question followed by a remark still asks, wherever its question mark falls
+        ("Shippers are mostly big retailers? Just so I know.", "customers"),
+        ("Your customers are who, mostly? I never got a straight answer.", "customers"),
     ],
 )
 def test_a_first_question_is_answered_about_what_it_asks(question, dimension):

@@ -150,7 +150,8 @@ def perceive(
     )
     head = asking_head(raw)  # the clause that asks, in the form of a question (None: not in that form)
     wh = _asks_wh(head)  # ... and it opens with a question word
-    question = label in ("question_open", "question_closed") or raw.endswith("?") or open_stem or bool(head)
+    marked = any(p.endswith("?") for p in parts)  # a sentence ends in "?" ("Is true...? I hear this.")
+    question = label in ("question_open", "question_closed") or marked or open_stem or bool(head)
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
     said_back = {f.id: (covers(f, t), misread(f, t)) for f in told}  # each told fact read once

@@ -193,6 +193,13 @@ def test_a_scripted_good_listener_is_labelled_as_it_listened(settings):
         ("What I'm hearing is that the margin is the problem?", False),
         ("You lose to the bundlers on price, do you think?", False),
         ("When a pickup gets missed, they leave.", False),
+        # typed shorthand: no apostrophe, "r u", a question that opens with "ever"
+        ("whats on the plant scorecard", True),
+        ("hows the night shift holding up", True),
+        ("r all the stores making money or is it a few carrying the rest", True),
+        ("ever had an IT change shut down a line", True),
+        ("Ever since the merger the numbers have been a mess.", False),
+        ("Whatsapp is how the drivers reach us.", False),
         # dictated, no punctuation: the question starts after her words
         ("twelve hundred tickets a month how do you even keep up with that", True),
         ("three vendors in two years what did the last one get wrong", True),

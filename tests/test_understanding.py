@@ -79,6 +79,9 @@ def test_an_accurate_reflection_that_rules_out_the_wrong_reading_is_affirmed_not
         # a question followed by a remark still asks, wherever its question mark falls
         ("Shippers are mostly big retailers? Just so I know.", "customers"),
         ("Your customers are who, mostly? I never got a straight answer.", "customers"),
+        # typed shorthand without a question mark
+        ("ever had a systems project blow up on finance", "history"),
+        ("r the shippers mostly big retailers", "customers"),
     ],
 )
 def test_a_first_question_is_answered_about_what_it_asks(question, dimension):

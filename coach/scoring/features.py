@@ -168,11 +168,13 @@ _WH_FORM = re.compile(  # not a cleft ("what I'm hearing is...", "how you handle
 _WH_AUX = re.compile(
     r"^(what|how|why|where|when|who|which)('s|'re|'d|'ve| (is|are|was|were|do|does|did|can|could|would|will|"
     r"has|have|had|should|much|many|long|often|come|bad|big|far|soon))\b"
+    r"|^(whats|hows|wheres|whos|whatre)\b"  # typed without the apostrophe ("whats on the plant scorecard")
 )
 _AUX_FORM = re.compile(
-    r"^(is|are|was|were|do|does|did|can|could|would|will|has|have|had|should|isn't|aren't|wasn't|doesn't|"
-    r"didn't|hasn't|haven't|won't|wouldn't) (it|that|this|there|you|they|he|she|we|anyone|anybody|any|all|"
+    r"^(is|are|r|was|were|do|does|did|can|could|would|will|has|have|had|should|isn't|aren't|wasn't|doesn't|"
+    r"didn't|hasn't|haven't|won't|wouldn't) (it|that|this|there|you|u|they|he|she|we|anyone|anybody|any|all|"
     r"those|these|the|your|a|an|some|most|people|customers|members)\b"
+    r"|^ever (been|had|seen|lost|done|gone|thought|\w+ed)\b"  # "ever had an IT change shut down a line"
 )
 _CHECK = re.compile(r"\b(right|fair|correct|accurate|close|wrong|off|true|summary)( to say)?\W*$")
 # where a spoken clause breaks: a dash between spaces, or a comma, semicolon or colon (perception splits there too)

@@ -362,6 +362,26 @@ def test_a_question_that_disputes_what_she_said_is_still_a_correction():
     assert r.move == Move.REACT_CORRECTION, (r.move, r.line)
 
 
+@pytest.mark.parametrize(
+    "persona, line",
+    [
+        # reuses the words of his hello ("I hear you want to understand claims")
+        ("tom-claims", "what went wrong with the old claims system, i only know the gossip"),
+        ("angela-cno", "If IT could do one thing and actually get it done, what would you want?"),
+    ],
+)
+def test_before_she_has_told_anything_a_question_is_no_correction(persona, line):
+    e, last = _engine(load_persona(persona))
+    d = _say(e, line, last)
+    assert d.move != Move.REACT_CORRECTION and d.topic, (d.move, d.line)
+
+
+def test_before_she_has_told_anything_an_outright_contradiction_still_corrects():
+    e, last = _engine(ANGELA)
+    d = _say(e, "That's not right, you've not been on your feet since six.", last)
+    assert d.move == Move.REACT_CORRECTION, (d.move, d.line)
+
+
 @pytest.mark.parametrize("persona", list_personas(), ids=lambda p: p.id)
 def test_hello_or_thanks_is_not_answered_as_if_she_had_been_asked_how_she_is(persona):
     for line in ("hey, appreciate you fitting me in before planning kicks off", "Morning!"):

@@ -226,7 +226,13 @@ def perceive(
 
     if cue("role_break").search(raw):
         return reading(Act.ROLE_BREAK)
-    if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head):
+    # before she has told anything there is nothing of hers to contradict: only an outright "that's not
+    # right" corrects her ("what happened with the claims project, I only heard rumours" after "I hear you
+    # want to understand claims" is a question that reuses her hello's words)
+    contradicts = bool(told) or bool(cue("strong_correction").search(raw))
+    if contradicts and _is_correction(
+        raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head
+    ):
         return reading(Act.CORRECTION)
     # "could I sit in on a night shift next week?": a request, whatever of hers it names
     asking_for = bool(asks) and not (open_stem and not leader_centric)

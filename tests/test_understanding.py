@@ -507,7 +507,7 @@ def test_an_actually_that_stresses_a_question_is_not_a_correction(line, correcti
 
     head = asking_head(line)
     assert head is not None
-    assert _is_correction(line, "correct", False, False, True, head) is correcting
+    assert _is_correction(line, "correct", False, False, True, head, told_any=True) is correcting
 
 
 def test_a_follow_up_that_does_not_ask_why_never_gets_an_answer_that_asks_its_own_why():

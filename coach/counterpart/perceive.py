@@ -226,13 +226,7 @@ def perceive(
 
     if cue("role_break").search(raw):
         return reading(Act.ROLE_BREAK)
-    # before she has told anything there is nothing of hers to contradict: only an outright "that's not
-    # right" corrects her ("what happened with the claims project, I only heard rumours" after "I hear you
-    # want to understand claims" is a question that reuses her hello's words)
-    contradicts = bool(told) or bool(cue("strong_correction").search(raw))
-    if contradicts and _is_correction(
-        raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head
-    ):
+    if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head, bool(told)):
         return reading(Act.CORRECTION)
     # "could I sit in on a night shift next week?": a request, whatever of hers it names
     asking_for = bool(asks) and not (open_stem and not leader_centric)
@@ -450,12 +444,23 @@ _MID_ACTUALLY = re.compile(r"(?<=\w )actually\b", re.I)
 
 
 def _is_correction(
-    raw: str, label: str, open_q: bool, accurate: bool, about_their_words: bool, head: str | None
+    raw: str,
+    label: str,
+    open_q: bool,
+    accurate: bool,
+    about_their_words: bool,
+    head: str | None,
+    told_any: bool,
 ) -> bool:
     """The classifier's label, weighed against the words: an accurate say-back is not a correction, and
     a line that touches nothing they have said has nothing to contradict (unless it says so outright)."""
     if cue("strong_correction").search(raw):
         return True
+    # before she has told anything only an outright "that's not right" corrects her: "what happened with the
+    # claims project, I only heard rumours" after "I hear you want to understand claims" reuses her hello's
+    # words and asks
+    if not told_any:
+        return False
     weak = bool(cue("weak_correction").search(raw))
     if label == "correct":
         if open_q and (raw.endswith("?") or cue("invitation").search(raw)):

@@ -148,7 +148,9 @@ def perceive(
         cue("open_stem").search(p) or cue("polite_open").search(p) or cue("so_question").search(p)
         for p in asked
     )
-    head = asking_head(raw)  # the clause that asks, in the form of a question (None: not in that form)
+    # the clause that asks, in the form of a question (None: not in that form), after any hello that opens
+    # the line ("hey tom, whats been the hardest part of this year")
+    head = asking_head(raw) or asking_head(_without_hello(raw))
     wh = _asks_wh(head)  # ... and it opens with a question word
     marked = any(p.endswith("?") for p in parts)  # a sentence ends in "?" ("Is true...? I hear this.")
     question = label in ("question_open", "question_closed") or marked or open_stem or bool(head)
@@ -388,18 +390,33 @@ def _without_hello(raw: str) -> str:
     ("Hi Dev, thanks for the time. I know you'd rather be out on the floor." is still a hello)."""
     parts = sentences(raw) or [raw]
     n = 0
-    while n < len(parts) and (cue("greeting").search(parts[n]) or cue("thanks").search(parts[n])):
+    lead = (
+        False  # a short hello before a comma in the sentence reached ("hey tom, whats been the hardest...")
+    )
+    while n < len(parts):
+        first, sep, after = parts[n].partition(",")
+        lead = (
+            bool(sep)
+            and len(first.split()) <= _SOCIAL_LEAD_WORDS
+            and bool(cue("greeting").search(first))
+            and not _asks(first)  # "How are you measured, week to week?" is no hello
+        )
+        if lead and _asks(after) or not (cue("greeting").search(parts[n]) or cue("thanks").search(parts[n])):
+            break
         n += 1
     rest = parts[n:]
     if not rest:
         return raw
-    first, sep, after = rest[0].partition(",")
-    if sep and len(first.split()) <= _SOCIAL_LEAD_WORDS and cue("greeting").search(first) and after.strip():
+    if lead and after.strip():
         rest = [after.strip(), *rest[1:]]
     elif n == 0:
         return raw  # no hello opens the line: nothing to read past (and no second look for a question)
     asked = " ".join(rest)
-    return asked if "?" in asked or asking_head(asked) else raw
+    return asked if _asks(asked) else raw
+
+
+def _asks(text: str) -> bool:
+    return "?" in text or asking_head(text) is not None
 
 
 def _focus(raw: str) -> str:

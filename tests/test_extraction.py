@@ -190,6 +190,9 @@ def test_a_whole_listening_conversation_never_puts_an_untold_fact_in_a_prompt(pi
         "Tell me everything you know about the competition right now.",
         "With planning next month, what do you pretend to put in the plan first?",  # non-native: "intend"
         "Let's pretend for a second the budget was doubled. What would you do first?",
+        # the leader casting themselves, and "tell me everything" after a real question
+        "Sell me on the credit union. Pretend I'm a twenty-five-year-old with a bank app.",
+        "What is happening in your area now, in general? Tell me everything.",
     ],
 )
 def test_ordinary_questions_that_share_words_with_an_attack_are_answered_not_refused(text):

@@ -208,10 +208,30 @@ def test_small_talk_about_a_match_never_releases_a_hidden_fact():
         assert not d.facts_now, (line, d.move)
 
 
-def test_a_question_said_as_a_statement_is_answered():
-    e, last = _engine(load_persona("helen-ceo"))
-    d = _say(e, "I'd love to get a feel for who your members really are these days.", last)
-    assert d.topic == "customers" and d.move in (Move.REVEAL, Move.GUARDED)
+@pytest.mark.parametrize(
+    "persona, line, topic",
+    [
+        ("helen-ceo", "I'd love to get a feel for who your members really are these days.", "customers"),
+        # said as an order or as a wondering, it still asks her to talk
+        (
+            "sofia-cmo",
+            "Give me the short version of why people pick Lumen over the drugstore stuff.",
+            "product",
+        ),
+        ("angela-cno", "Remind me what the nursing dashboard tracks and who looks at it.", "measures"),
+        ("tom-claims", "Alright Tom, give me the whole picture, and feel free to skip the PowerPoint.", None),
+        ("dev-coo", "fill me in on what went wrong with the scheduling system", "history"),
+        (
+            "angela-cno",
+            "I was wondering whether the patient population has changed much in recent years.",
+            "customers",
+        ),
+    ],
+)
+def test_a_question_said_as_a_statement_is_answered(persona, line, topic):
+    e, last = _engine(load_persona(persona))
+    d = _say(e, line, last)
+    assert d.move in (Move.REVEAL, Move.GUARDED) and (topic is None or d.topic == topic), (d.move, d.topic)
 
 
 def test_a_preamble_that_mentions_money_does_not_route_a_question_about_customers_to_the_money():

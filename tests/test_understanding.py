@@ -167,6 +167,11 @@ def test_greetings_and_small_talk_get_a_fitting_reply_and_release_nothing(line, 
     ],
 )
 def test_a_question_after_a_hello_is_answered_not_only_greeted(persona, line, topic):
+    _assert_answered(persona, line, topic)
+
+
+def _assert_answered(persona: str, line: str, topic: str | None) -> None:
+    """Her first reply answers the line (about the dimension ``topic``, or any part of her world if None)."""
     e, last = _engine(load_persona(persona))
     d = _say(e, line, last)
     assert d.move in (Move.REVEAL, Move.GUARDED, Move.SHORT_ANSWER) and (topic is None or d.topic == topic), (
@@ -229,9 +234,7 @@ def test_small_talk_about_a_match_never_releases_a_hidden_fact():
     ],
 )
 def test_a_question_said_as_a_statement_is_answered(persona, line, topic):
-    e, last = _engine(load_persona(persona))
-    d = _say(e, line, last)
-    assert d.move in (Move.REVEAL, Move.GUARDED) and (topic is None or d.topic == topic), (d.move, d.topic)
+    _assert_answered(persona, line, topic)
 
 
 def test_a_preamble_that_mentions_money_does_not_route_a_question_about_customers_to_the_money():

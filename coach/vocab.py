@@ -79,6 +79,7 @@ class Move(StrEnum):
     THANKED = "thanked"
     AHEAD_OF_ME = "ahead_of_me"
     OFFER_TAKEN = "offer_taken"
+    LOGISTICS = "logistics"  # the meeting itself: its length, a hard stop, moving it
 
 
 class Act(StrEnum):

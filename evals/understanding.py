@@ -40,6 +40,7 @@ DIMS = {d.value for d in Dimension}
 ABOUT_THEIR_WORLD = {Move.REVEAL, Move.GUARDED, Move.REPEAT, Move.DEEPEN, Move.SAID_ENOUGH, Move.SHORT_ANSWER}
 NOTHING_OF_THEIRS = {
     Move.SMALLTALK,
+    Move.LOGISTICS,
     Move.MOVE_ON,
     Move.DEFLECT,
     Move.GREETED,

@@ -665,3 +665,59 @@ def test_a_say_back_that_ends_in_a_question_mark_is_still_a_say_back():
     fact = d.facts_now[0]
     f = _say(e, f"So {fact.paraphrase}?", d.line)
     assert fact.id in f.state["understood"], (f.move, f.line)
+
+
+@pytest.mark.parametrize(
+    "persona, line, move",
+    [
+        ("tom-claims", "can we keep this to 30 mins, I have a hard stop", Move.LOGISTICS),
+        ("maria-cfo", "Can we move meeting to Thursday? I have conflict on Wednesday.", Move.LOGISTICS),
+        (
+            "helen-ceo",
+            "Helen, shall we keep this meeting for thirty minutes or you need more time today?",
+            Move.LOGISTICS,
+        ),
+        ("raj-gm", "how long have we got?", Move.LOGISTICS),
+        # the same words about her world, or a request of the leader's, are not the arrangements
+        ("raj-gm", "how long do you have to turn a store around?", None),
+        ("dev-coo", "Could we book half an hour next week to walk the plant?", None),
+    ],
+)
+def test_the_arrangements_of_the_meeting_are_settled_not_taken_as_a_pitch(persona, line, move):
+    e, last = _engine(load_persona(persona))
+    d = _say(e, line, last)
+    if move is None:
+        assert d.move != Move.LOGISTICS, d.line
+    else:
+        assert d.move == move and not d.facts_now and "pitch" not in d.line.lower(), (d.move, d.line)
+
+
+def _told_history(persona: str = "tom-claims"):
+    e, last = _engine(load_persona(persona), "easy")
+    d = _say(e, "what went wrong with the old claims system?", last)
+    assert d.move == Move.REVEAL and d.topic == "history"
+    return e, d.line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # marked as a say-back, wrong about what she said: not answered as a new question about the topic
+        "so if I'm hearing you right, the system got built for head office and your adjusters paid for it",
+        "so the project was built for head office, not the field, and your adjusters paid the price. fair?",
+    ],
+)
+def test_a_say_back_of_what_she_never_said_is_not_taken_as_a_question(line):
+    e, last = _told_history()
+    d = _say(e, line, last)
+    assert d.move not in (Move.REPEAT, Move.REVEAL, Move.DEEPEN) and not d.facts_now, (d.move, d.line)
+
+
+def test_the_check_that_closes_a_say_back_is_not_a_fact_of_hers():
+    # "fair?" asks whether the say-back is right; her "fair" (what success means to Tom) was not said back
+    e, last = _engine(load_persona("tom-claims"), "easy")
+    last = _say(e, "what does a good year look like for you?", last).line
+    last = _say(e, "what went wrong with the old claims system?", last).line
+    d = _say(e, "so the fraud tool flagged loyal customers and you switched it off. fair?", last)
+    assert d.state["revealed"] == ["success-1", "history-1"], d.state["revealed"]
+    assert "success-1" not in (d.perceived.covered if d.perceived else ()), d.perceived

@@ -72,6 +72,7 @@ OPTIONAL_REACTIONS = (
     "ahead_of_me",
     "partial_guarded",
     "offer_taken",
+    "logistics",
 )
 # Placeholders a reaction line may use.
 REACTION_PLACEHOLDERS = {
@@ -244,6 +245,8 @@ class Reactions(BaseModel):
     partial_guarded: Lines = Field(default_factory=list)
     # the leader offers what they said they need ("could I shadow a shift?"), before they feel understood
     offer_taken: Lines = Field(default_factory=list)
+    # the meeting itself: "can we keep this to thirty minutes?", "can we move this to Thursday?"
+    logistics: Lines = Field(default_factory=list)
 
     @field_validator("*", mode="before")
     @classmethod

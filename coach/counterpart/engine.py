@@ -311,6 +311,9 @@ class Engine:
 
     def _small_talk(self, turn: _Turn) -> None:
         s = self.state
+        if turn.leader.logistics:  # settled in a sentence; it spends none of their patience for small talk
+            turn.move, turn.line = Move.LOGISTICS, self._pick("logistics", self.persona.lines("logistics"))
+            return
         s.small_talk += 1
         if s.small_talk <= SMALL_TALK_FREE:
             turn.move, turn.line = Move.SMALLTALK, self._pick("small_talk", self.persona.lines("small_talk"))

@@ -71,6 +71,7 @@ class LeaderMove:
     ahead: tuple[str, ...] = ()  # untold facts it already describes
     offers: tuple[str, ...] = ()  # told needs its request offers to meet ("could I shadow a shift?")
     how_are_you: bool = False  # asks how they are ("how's your week been?"), not only hello or thanks
+    logistics: bool = False  # small talk about this meeting itself: its length, a hard stop, moving it
     yes_no: bool = True  # a question that a yes or a no answers (not "what...", "which...", "when...")
     leans: tuple[str, ...] = ()  # for a question about their world in general: the parts it leans towards
 
@@ -123,6 +124,7 @@ class LeaderMove:
             ahead=tuple(str(a) for a in data.get("ahead", ())),
             offers=tuple(str(a) for a in data.get("offers", ())),
             how_are_you=bool(data.get("how_are_you", False)),
+            logistics=bool(data.get("logistics", False)),
             leans=tuple(str(a) for a in data.get("leans", ())),
         )
 
@@ -156,7 +158,8 @@ def perceive(
     question = label in ("question_open", "question_closed") or marked or open_stem or bool(head)
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
-    said_back = {f.id: (covers(f, t), misread(f, t)) for f in told}  # each told fact read once
+    said = Text.of(_CHECK_TAG.sub("", raw)) if _CHECK_TAG.search(raw) else t  # what it says, less "fair?"
+    said_back = {f.id: (covers(f, said), misread(f, said)) for f in told}  # each told fact read once
     misreads = [(f, p) for f in told if (p := said_back[f.id][1])]
     if misreads and len(told) > 1:  # a misreading phrase counts against the fact its clause is about
         misreads = [(f, p) for f, p in misreads if closest_told(list(told), _clause_with(raw, p)) == f.id]
@@ -167,7 +170,7 @@ def perceive(
     ):
         rest = [f for f in told if f not in covered and all(f is not m for m, _ in misreads)]
         by_meaning = set(
-            described(persona, rest, raw, in_play, accepted, context)
+            described(persona, rest, said.raw, in_play, accepted, context)
         )  # said back in their own words
         covered += [f for f in rest if f.id in by_meaning]
     else:
@@ -175,9 +178,9 @@ def perceive(
     # an accurate say-back in the card's words is no correction; meaning alone does not clear one ("Actually,
     # the brokers aren't the problem" is close in meaning to what she said, and contradicts it)
     accurate = any(hit and not wrong for hit, wrong in said_back.values())
-    touched = [f for f in told if touches(f, t)]
+    touched = [f for f in told if touches(f, said)]
     told_ids = {f.id for f in told}
-    ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, t) and not misread(f, t)]
+    ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, said) and not misread(f, said)]
     where = route(_focus(raw), persona)
     about = _about(where, raw, context, in_play, question, _names_company(raw, persona), persona)
     asks = tuple(find_asks(raw))
@@ -222,19 +225,32 @@ def perceive(
             ahead=tuple(f.id for f in ahead),
             offers=_offers(told, asks),
             how_are_you=bool(cue("how_are_you").search(raw)),
+            logistics=logistics,
             yes_no=not wh,
             leans=tuple(d for d in where.dimensions if where.probs[d] >= LEANS) if about == GENERAL else (),
         )
 
+    # "can we keep this to 30 mins, I have a hard stop": the arrangements of the meeting, not her world and not
+    # a request for anything of hers ("could we book half an hour next week to walk the plant?" still asks)
+    logistics = (
+        bool(cue("logistics").search(raw))
+        and not says_back
+        and not pitch
+        and (about == OFF_WORLD or not _sure(where, about))
+    )
     if cue("role_break").search(raw):
         return reading(Act.ROLE_BREAK)
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head, bool(told)):
         return reading(Act.CORRECTION)
+    if logistics:
+        return reading(Act.SMALL_TALK)
     # "could I sit in on a night shift next week?": a request, whatever of hers it names
     asking_for = bool(asks) and not (open_stem and not leader_centric)
     if asking_for and not cue("summary").search(raw) and _asks_first(raw, asks):
         return reading(Act.ASK)
-    guess = not touched and not says_back and _sure(where, about)  # about their world, nothing they said
+    # about their world, nothing they said; a line marked as a say-back ("if I'm hearing you right, ...") is a
+    # say-back of hers, however little of it she said
+    guess = not touched and not says_back and _sure(where, about) and not cue("summary").search(raw)
     # a say-back that the scorer called telling: close in meaning to something she told, or naming every
     # substance of a fact she has not told yet (describing her world before she has: "ahead of me")
     told_back = label == "inform" and bool(by_meaning or ahead) and not question
@@ -512,6 +528,12 @@ def _asks_after_saying(raw: str, head: str | None) -> bool:
     return not low.startswith(" ".join(words(head))[:20])  # something came before the question
 
 
+# the one-word check that closes a say-back ("..., fair?", "- is that right?"): it asks whether the say-back is
+# right, it says nothing of hers (her "fair" is what success means to Tom)
+_CHECK_TAG = re.compile(
+    r"(?<=\w)\s*[,.;:\u2014-]+\s*(is that |was that |would that be )?(fair|right|correct|accurate)\??\s*$",
+    re.I,
+)
 _WH = re.compile(r"^(what|how|why|where|when|who|which|whose)\b")
 
 

@@ -140,6 +140,8 @@ def test_a_follow_up_on_what_she_would_not_discuss_stays_on_it_and_stays_guarded
         ("Thanks for the time, Maria.", Move.GREETED),  # at the start, thanks is a greeting
         ("Good morning! How are you?", Move.GREETED),
         ("Did you catch the game last night?", Move.SMALLTALK),
+        ("Maria hi!", Move.GREETED),  # her name before the hello
+        ("Maria hi, sorry I'm a few minutes late", Move.LOGISTICS),
     ],
 )
 def test_greetings_and_small_talk_get_a_fitting_reply_and_release_nothing(line, move):
@@ -191,7 +193,13 @@ def test_a_hello_followed_by_a_remark_that_asks_nothing_is_still_a_hello():
 
 
 @pytest.mark.parametrize(
-    "line", ["Thanks, this was really useful.", "Thank you, Maria; that is very clear.", "thx!"]
+    "line",
+    [
+        "Thanks, this was really useful.",
+        "Thank you, Maria; that is very clear.",
+        "thx!",
+        "that's great, thank you Maria",  # the thanks at the end of the line
+    ],
 )
 def test_thanks_later_on_is_taken_as_thanks_not_as_a_question_or_a_follow_up(line):
     e, last = _engine()

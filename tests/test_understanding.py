@@ -729,3 +729,20 @@ def test_the_check_that_closes_a_say_back_is_not_a_fact_of_hers():
     d = _say(e, "so the fraud tool flagged loyal customers and you switched it off. fair?", last)
     assert d.state["revealed"] == ["success-1", "history-1"], d.state["revealed"]
     assert "success-1" not in (d.perceived.covered if d.perceived else ()), d.perceived
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_she_never_says_the_same_line_twice_in_a_row_when_she_has_another(seed):
+    e = Engine(load_persona("angela-cno"), "normal", seed=seed)
+    last = e.opening().line
+    said = []
+    for line in [
+        "What's your side of the history with IT?",
+        "how did the nurses take that",
+        "and then what?",
+    ]:
+        d = _say(e, line, last)
+        assert d.move == Move.GUARDED, (line, d.move)
+        said.append(d.line)
+        last = d.line
+    assert all(a != b for a, b in zip(said, said[1:], strict=False)), said

@@ -721,9 +721,11 @@ class Engine:
     def _pick(self, key: str, options: list[str]) -> str:
         used = self.state.used.setdefault(key, [])
         fresh = [i for i in range(len(options)) if i not in used]
+        # all said: start again, but never with the line just said ("Ask me that when...", twice in a row)
         if not fresh:
+            last = used[-1] if used else None
             used.clear()
-            fresh = list(range(len(options)))
+            fresh = [i for i in range(len(options)) if i != last] or list(range(len(options)))
         i = self._rng.choice(fresh)
         used.append(i)
         return options[i]

@@ -700,8 +700,8 @@ def test_the_arrangements_of_the_meeting_are_settled_not_taken_as_a_pitch(person
         assert d.move == move and not d.facts_now and "pitch" not in d.line.lower(), (d.move, d.line)
 
 
-def _told_history(persona: str = "tom-claims"):
-    e, last = _engine(load_persona(persona), "easy")
+def _told_history():
+    e, last = _engine(load_persona("tom-claims"), "easy")
     d = _say(e, "what went wrong with the old claims system?", last)
     assert d.move == Move.REVEAL and d.topic == "history"
     return e, d.line

@@ -152,13 +152,15 @@ def perceive(
     )
     # the clause that asks, in the form of a question (None: not in that form), after any hello that opens
     # the line ("hey tom, whats been the hardest part of this year")
-    head = asking_head(raw) or asking_head(_without_hello(raw))
+    after_hello = _without_hello(raw)  # read once: what the line asks, for the asking clause and the router
+    head = asking_head(raw) or (asking_head(after_hello) if after_hello != raw else None)
     wh = _asks_wh(head)  # ... and it opens with a question word
     marked = any(p.endswith("?") for p in parts)  # a sentence ends in "?" ("Is true...? I hear this.")
     question = label in ("question_open", "question_closed") or marked or open_stem or bool(head)
     open_q = label == "question_open" or open_stem
     leader_centric = bool(cue("leader_centric").search(raw))
-    said = Text.of(_CHECK_TAG.sub("", raw)) if _CHECK_TAG.search(raw) else t  # what it says, less "fair?"
+    unchecked, checks = _CHECK_TAG.subn("", raw)
+    said = Text.of(unchecked) if checks else t  # what it says, less the closing "fair?"
     said_back = {f.id: (covers(f, said), misread(f, said)) for f in told}  # each told fact read once
     misreads = [(f, p) for f in told if (p := said_back[f.id][1])]
     if misreads and len(told) > 1:  # a misreading phrase counts against the fact its clause is about
@@ -181,7 +183,7 @@ def perceive(
     touched = [f for f in told if touches(f, said)]
     told_ids = {f.id for f in told}
     ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, said) and not misread(f, said)]
-    where = route(_focus(raw), persona)
+    where = route(_focus(after_hello), persona)
     about = _about(where, raw, context, in_play, question, _names_company(raw, persona), persona)
     asks = tuple(find_asks(raw))
     pitch = pitches(raw)
@@ -406,9 +408,8 @@ def _without_hello(raw: str) -> str:
     ("Hi Dev, thanks for the time. I know you'd rather be out on the floor." is still a hello)."""
     parts = sentences(raw) or [raw]
     n = 0
-    lead = (
-        False  # a short hello before a comma in the sentence reached ("hey tom, whats been the hardest...")
-    )
+    # lead: a short hello before a comma in the sentence reached ("hey tom, whats been the hardest...")
+    lead, after = False, ""
     while n < len(parts):
         first, sep, after = parts[n].partition(",")
         lead = (
@@ -436,12 +437,10 @@ def _asks(text: str) -> bool:
 
 
 def _focus(raw: str) -> str:
-    """What the line asks: after a hello ("Hi Sofia, thanks for coming. What's the launch like?"), the rest;
-    after a preamble ("I know cost is always on the table, but what I want to understand is who your
-    shippers are"), the part after the last "but"; of a long line (a summary, a monologue), its last
-    sentences up to FOCUS_MAX_WORDS (what is asked comes at the end, and the router reads a long line no
+    """What the line asks, read from the line past its hellos (_without_hello): after a preamble ("I know
+    cost is always on the table, but what I want to understand is who your shippers are"), the part after
+    the last "but"; of a long line (a summary, a monologue), its last sentences up to FOCUS_MAX_WORDS (what is asked comes at the end, and the router reads a long line no
     better and more slowly)."""
-    raw = _without_hello(raw)
     parts = _BUT.split(raw)
     tail = parts[-1].strip(" ,.;:-")
     focus = tail if len(parts) > 1 and len(tail.split()) >= FOCUS_WORDS else raw

@@ -571,13 +571,17 @@ def test_a_question_that_names_her_company_asks_about_it_not_about_the_topic_in_
 
 
 @pytest.mark.parametrize("persona", list_personas(), ids=lambda p: p.id)
-def test_a_closed_what_question_gets_a_brief_answer_not_a_yes_or_no(persona):
+def test_a_closed_what_or_which_of_two_question_gets_a_brief_answer_not_a_yes_or_no(persona):
     from coach.counterpart.scripted import label
 
     for line, kind in [
         ("This year, what must you deliver?", "closed_fact"),
         ("When is the big deadline this year?", "closed_fact"),
         ("Is this year about delivering something big?", "closed_question"),
+        ("every time, or just sometimes?", "closed_fact"),  # a choice of two: no yes or no answers it
+        ("hmm. is it the money or the hours?", "closed_fact"),
+        ("Is this year about delivering something big, or not?", "closed_question"),
+        ("Is this year about delivering something big or what?", "closed_question"),
     ]:
         e, last = _engine(persona, "hard")  # on hard a closed question never reveals
         e.state.trust = 1.0  # nothing held back for want of trust: the question's form decides
@@ -698,6 +702,7 @@ def test_the_arrangements_of_the_meeting_are_settled_not_taken_as_a_pitch(person
         assert d.move != Move.LOGISTICS, d.line
     else:
         assert d.move == move and not d.facts_now and "pitch" not in d.line.lower(), (d.move, d.line)
+        assert not d.state["asks"]  # moving the meeting is no concrete ask: the scorecard must not count it
 
 
 def _told_history():
@@ -732,15 +737,20 @@ def test_the_check_that_closes_a_say_back_is_not_a_fact_of_hers():
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_she_never_says_the_same_line_twice_in_a_row_when_she_has_another(seed):
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["What's your side of the history with IT?", "how did the nurses take that", "and then what?"],
+        # her objectives have one guarded line of their own: asked again, she keeps them back in other words
+        ["What do you have to deliver this year?", "every shift or just sometimes?", "Why is that?"],
+    ],
+    ids=["history", "one-own-line"],
+)
+def test_she_never_says_the_same_line_twice_in_a_row_when_she_has_another(seed, lines):
     e = Engine(load_persona("angela-cno"), "normal", seed=seed)
     last = e.opening().line
     said = []
-    for line in [
-        "What's your side of the history with IT?",
-        "how did the nurses take that",
-        "and then what?",
-    ]:
+    for line in lines:
         d = _say(e, line, last)
         assert d.move == Move.GUARDED, (line, d.move)
         said.append(d.line)

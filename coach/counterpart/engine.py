@@ -400,12 +400,15 @@ class Engine:
         ready = [f for f in candidates if self.gate(f) <= s.trust + 1e-9 and not (grudge and f.trust > 0)]
         if not ready:
             fact = candidates[0]
+            again = s.last_move == Move.GUARDED and s.topic == fact.id  # kept back last turn too
             s.topic, turn.topic = fact.id, fact.dimension  # what they asked about is in play, told or not
             turn.move = Move.GUARDED
-            lines = fact.guarded or self.persona.lines("guarded")
-            turn.line = _fill(
-                self._pick(f"guarded:{fact.id}" if fact.guarded else "guarded", lines), topic=fact.own_topic
-            )
+            # her own words for keeping this back, until she has said them all and is asked again straight
+            # after: then the persona's general ones ("I have my priorities..." four times running is no person)
+            own = f"guarded:{fact.id}"
+            spent = len(set(s.used.get(own, []))) >= len(fact.guarded)
+            key, lines = (own, fact.guarded) if fact.guarded and not (again and spent) else ("guarded", [])
+            turn.line = _fill(self._pick(key, lines or self.persona.lines("guarded")), topic=fact.own_topic)
             if grudge and fact.trust > 0 and self.gate(fact) <= s.trust:
                 turn.reasons.append(
                     f"{self.first_name} is still stung by the last turn and keeps {fact.topic} back"

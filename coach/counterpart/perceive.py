@@ -228,7 +228,7 @@ def perceive(
             offers=_offers(told, asks),
             how_are_you=bool(cue("how_are_you").search(raw)),
             logistics=logistics,
-            yes_no=not wh,
+            yes_no=not wh and not any(_ALTERNATIVE.search(p) for p in asked),
             leans=tuple(d for d in where.dimensions if where.probs[d] >= LEANS) if about == GENERAL else (),
         )
 
@@ -245,6 +245,7 @@ def perceive(
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head, bool(told)):
         return reading(Act.CORRECTION)
     if logistics:
+        asks = ()  # "can we move this to Thursday?" asks for nothing of hers: no surface counts it an ask
         return reading(Act.SMALL_TALK)
     # "could I sit in on a night shift next week?": a request, whatever of hers it names
     asking_for = bool(asks) and not (open_stem and not leader_centric)
@@ -534,6 +535,9 @@ _CHECK_TAG = re.compile(
     re.I,
 )
 _WH = re.compile(r"^(what|how|why|where|when|who|which|whose)\b")
+# "every shift or just sometimes?", "is it the money or the hours?": a choice between two, which a yes or a
+# no does not answer ("..., or not?" and "or what?" still ask yes or no)
+_ALTERNATIVE = re.compile(r"\w\W+or\b(?!\W+(not|no|nah|what|something|anything|so|whatever)\b)[^?]*\?", re.I)
 
 
 def _asks_wh(head: str | None) -> bool:

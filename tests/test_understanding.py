@@ -756,3 +756,24 @@ def test_she_never_says_the_same_line_twice_in_a_row_when_she_has_another(seed, 
         said.append(d.line)
         last = d.line
     assert all(a != b for a, b in zip(said, said[1:], strict=False)), said
+
+
+@pytest.mark.parametrize(
+    "first, follow",
+    [
+        (
+            "For the FY plan, what are the three or four commitments you'll be signing up to?",
+            "Which one has the least slack?",
+        ),
+        ("Is this year mostly about the planning cycle?", "what happens if it slips"),
+    ],
+)
+def test_a_follow_up_after_a_short_answer_stays_on_what_she_answered_briefly(first, follow):
+    """A closed question gets a short answer about one part of her world; the follow-up ("which one has the
+    least slack?") is about that part, not a new topic the router reads into its words ("which one")."""
+    e, last = _engine(MARIA, "hard")  # on hard a closed question never reveals: a short answer
+    e.state.trust = 1.0
+    d = _say(e, first, last)
+    assert d.move == Move.SHORT_ANSWER and d.topic == "objectives", (d.move, d.topic)
+    f = _say(e, follow, d.line)
+    assert f.topic == "objectives" and f.move in (Move.REVEAL, Move.GUARDED), (f.move, f.topic, f.line)

@@ -425,6 +425,7 @@ class Engine:
             ready.sort(key=lambda f: f.dimension not in turn.leader.leans)
         fact = ready[0]
         if not open_q and not self._closed_reveals(fact):
+            s.topic = fact.id  # the short answer was about it: "which one has the least slack?" follows it up
             turn.move, turn.line = (
                 Move.SHORT_ANSWER,
                 self._short_answer(turn),

@@ -59,8 +59,37 @@ def pitches(text: str) -> bool:
             return True
         if cue("pitch_we").search(s) and not (s.rstrip().endswith("?") and _opens(s)):
             return True
+        if cue("pitch_topic").search(s) and _puts_forward(s):
+            return True
     return False
 
 
+def _puts_forward(sentence: str) -> bool:
+    """A sentence that names a technology puts it forward: a question that suggests it ("what if we moved
+    it to the cloud?"), or a statement that is neither an account of the past ("I've read the post-mortem
+    on the claims platform") nor a denial ("I suspect it isn't on the roadmap"). A question that asks ("what
+    would you want us to automate first?") puts nothing forward."""
+    if cue("pitch_suggest").search(sentence):
+        return True
+    asks_something = sentence.rstrip().endswith("?") or bool(_QUESTION_OPENS.match(sentence))
+    return (
+        not asks_something and not cue("pitch_past").search(sentence) and not cue("negator").search(sentence)
+    )
+
+
+# a sentence that opens as a question, typed without its "?" ("what tools would help your teams")
+_QUESTION_OPENS = re.compile(
+    r"^\W*(what|how|why|where|when|who|which|do|does|did|is|are|was|were|can|could|would|will|should|have|has)\b",
+    re.I,
+)
+
+
 def _opens(sentence: str) -> bool:
-    return bool(cue("open_stem").search(sentence) or cue("so_question").search(sentence))
+    """An open question, from the start or after a lead-in ("Forgive me for asking - what tools...")."""
+    return any(
+        cue("open_stem").search(part) or cue("so_question").search(part)
+        for part in [sentence, *_LEAD_IN.split(sentence)[1:2]]
+    )
+
+
+_LEAD_IN = re.compile(r"\s+[-\u2013\u2014:]\s+|(?<=\w)[,;]\s+", re.U)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.cues import asks, pitches
+from coach.cues import asks, cue, pitches
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,25 @@ from coach.cues import asks, pitches
         # "we should talk" is arranging a conversation, not a pitch
         ("We should talk more often.", False),
         ("Tell me about the last project that went badly.", False),
+        # the words of a technology pitch are a pitch where they are put forward...
+        ("We're moving everything to the cloud next year.", True),
+        ("Our new AI assistant drafts the claim notes for your adjusters.", True),
+        ("Have you considered automating the month-end close?", True),
+        ("Why don't we put the stores on one platform?", True),
+        # ... not in a question that asks, an account of the past, or a denial
+        ("What would you want us to automate first?", False),
+        ("what tools would help your store teams most, AI or otherwise", False),
+        (
+            "Forgive me for asking - what tools would genuinely help your store teams, if we could provide them?",
+            False,
+        ),
+        (
+            "I've read the post-mortem on the claims platform: eighteen months late, forty percent over.",
+            False,
+        ),
+        ("heard the claims platform project went badly, what actually happened", False),
+        ("The old platform was built for head office.", False),
+        ("I suspect it isn't on the roadmap.", False),
     ],
 )
 def test_pitches(text: str, pitch: bool) -> None:
@@ -51,6 +70,8 @@ def test_pitches(text: str, pitch: bool) -> None:
         ("Could you give me two hours with you next week?", True),
         ("Can we move the pilot to March?", True),
         ("I need your sign-off by Friday.", True),
+        ("I need to have your sign-off by Friday.", True),
+        ("Could you introduce me to your head of nursing?", True),
         # an invitation to talk about their world asks for nothing
         ("Can you tell me more about the night shift?", False),
         ("Could you tell us what a good quarter looks like?", False),
@@ -64,6 +85,8 @@ def test_pitches(text: str, pitch: bool) -> None:
         ("Huh. And how long can we keep that up?", False),
         ("How can we pilot this together?", False),
         ("Tell me a joke before we start, I need one.", False),
+        ("tell me a joke before we start i need to loosen up a bit", False),  # the leader's own need
+        ("Can you introduce your work to me?", False),  # asks her to talk, not to introduce anyone
         ("can you point me at an example when we get inside", False),
         # "please" or "just" in front of an invitation does not make it a request
         ("Can you please explain me who the shippers are?", False),
@@ -81,3 +104,37 @@ def test_pitches(text: str, pitch: bool) -> None:
 )
 def test_asks(text: str, ask: bool) -> None:
     assert bool(asks(text)) is ask
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "hit"),
+    [
+        # wondering aloud, whoever is curious, invites an answer
+        (
+            "lowkey curious if the fintech apps are actually stealing members or is that just hype",
+            "invitation",
+            True,
+        ),
+        ("curious whether the night shift sees it the same way", "invitation", True),
+        ("Go on then, give us the lay of the land at Lumen, la.", "invitation", True),
+        ("The curious thing is the margin held.", "invitation", False),
+        # a polite request to talk, however formal, is an open question
+        (
+            "Would you be prepared to provide a broad overview of your current responsibilities?",
+            "polite_open",
+            True,
+        ),
+        ("Could you outline what the board expects this year?", "polite_open", True),
+        ("Would you be prepared to sponsor the pilot?", "polite_open", False),
+        # the notes or the recording of this conversation are its arrangements
+        (
+            "For the record, could you confirm whether you consent to this conversation being summarised for my notes?",
+            "logistics",
+            True,
+        ),
+        ("Mind if I take notes?", "logistics", True),
+        ("Do the nurses take notes on paper?", "logistics", False),
+    ],
+)
+def test_invitations_polite_openers_and_arrangements(text: str, name: str, hit: bool) -> None:
+    assert bool(cue(name).search(text)) is hit

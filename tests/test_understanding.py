@@ -239,6 +239,35 @@ def test_small_talk_about_a_match_never_releases_a_hidden_fact():
             "I was wondering whether the patient population has changed much in recent years.",
             "customers",
         ),
+        # an order after a string of her facts, which the scorer hears as a say-back
+        (
+            "tom-claims",
+            "Six hundred adjusters, one call centre, a storm season coming - give me the whole picture as you see it.",
+            None,
+        ),
+        (
+            "helen-ceo",
+            "lowkey curious if the fintech apps are actually stealing members or is that just hype",
+            None,
+        ),
+        (
+            "sofia-cmo",
+            "Would you be prepared to provide a broad overview of your current responsibilities and the matters "
+            "presently occupying your attention?",
+            None,
+        ),
+        # a question that names a technology in passing, or asks what she would want, is no pitch
+        (
+            "tom-claims",
+            "I've read the post-mortem on the claims platform: eighteen months late, forty percent over budget. "
+            "What was it actually like on your side while all that was going on?",
+            "history",
+        ),
+        (
+            "marcus-vp-sales",
+            "Reps spend what, 30% of their week on admin? What would you want us to automate first?",
+            "needs",
+        ),
     ],
 )
 def test_a_question_said_as_a_statement_is_answered(persona, line, topic):

@@ -199,11 +199,12 @@ def perceive(
     ):
         question = open_q = True  # "tell me more", "go on then": a follow-up said as a statement
     says_back = bool(covered or misreads or ahead)
+    invited = False  # a question said as a statement: it is answered, not taken as a say-back
     if not question and about != OFF_WORLD and not says_back and not asks and not pitch:
         # "I'd love to hear who your members are", "I reckon a fintech or two is circling your younger
         # members": a question said as a statement, about their world, that describes nothing they said
         if cue("invitation").search(raw) or (_sure(where, about) and cue("second_person").search(raw)):
-            question = open_q = True
+            question = open_q = invited = True
 
     def reading(act: Act) -> LeaderMove:
         return LeaderMove(
@@ -271,7 +272,9 @@ def perceive(
         and not asks_on
         and (
             told_back
-            or _is_reflection(raw, label, bool(touched), (open_stem and raw.endswith("?")) or wh, head)
+            or _is_reflection(
+                raw, label, bool(touched), (open_stem and raw.endswith("?")) or wh or invited, head
+            )
         )
     ):
         n = len(covered) + len(misreads)

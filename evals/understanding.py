@@ -34,7 +34,7 @@ from coach.counterpart.scripted import SCRIPTS
 from coach.scoring.behaviours import classify
 from coach.scoring.features import responds_to
 from coach.vocab import Dimension, Move
-from evals.train_topics import HELD_OUT_WRITERS, NATURAL, TRAIN_WRITERS, question_rows
+from evals.train_topics import HELD_OUT_WRITERS, NATURAL, READ_WRITERS, TRAIN_WRITERS, question_rows
 
 DIMS = {d.value for d in Dimension}
 ABOUT_THEIR_WORLD = {Move.REVEAL, Move.GUARDED, Move.REPEAT, Move.DEEPEN, Move.SAID_ENOUGH, Move.SHORT_ANSWER}
@@ -301,11 +301,13 @@ def main() -> None:
     personas = {p.id: p for p in list_personas() if p.shipped}
     writers = [w.strip() for w in args.writers.split(",") if w.strip()]
     trained = sorted(set(writers) & set(TRAIN_WRITERS))
+    read = sorted(set(writers) & set(READ_WRITERS))  # their misses were read: not held out either
     report: dict[str, Any] = {}
     if args.part in ("questions", "all"):
         report["questions"] = questions(personas, writers) | {
             "writers": writers,
-            "trained_on": trained or "none: held out",
+            "trained_on": trained
+            or ("none, but read while fixing: " + ", ".join(read) if read else "none: held out"),
         }
     if args.part in ("reflections", "all"):
         report["reflections"] = reflections(personas)

@@ -99,6 +99,9 @@ def test_pitches(text: str, pitch: bool) -> None:
         ("Could you pull it off again?", False),
         ("Can you put a number on that difference?", False),
         ("Can you hear me okay?", False),
+        ("ouch. what would you have done differently?", False),  # a past choice, not "would you have time"
+        ("would you have chosen them again?", False),
+        ("Would you have time next week?", True),
         ("Tell me about the last project that went badly.", False),
     ],
 )

@@ -337,6 +337,33 @@ def test_a_request_phrased_as_a_question_is_an_ask_not_a_question_about_her_worl
     e, last = _engine()
     d = _say(e, line, last)
     assert d.move == Move.REACT_PITCH, (d.move, d.line)  # asked for something before she felt understood
+    # ... and she says "not yet" to the request: she does not take it for a sales pitch
+    assert d.line in MARIA.lines("ask_early") and d.line not in MARIA.lines("pitch"), d.line
+
+
+@pytest.mark.parametrize("persona", list_personas(), ids=lambda p: p.id)
+def test_an_early_request_and_a_pitch_get_different_reactions(persona):
+    """ "Could I spend a day with your team next week?" before she feels understood costs what a pitch costs,
+    but she answers the request ("not yet"), not a sales pitch nobody made."""
+    e, last = _engine(persona)
+    d = _say(e, "Could I spend a day with your team next week?", last)
+    assert d.move == Move.REACT_PITCH and d.line in persona.lines("ask_early"), (d.move, d.line)
+    e, last = _engine(persona)
+    p = _say(e, "We should move you onto one platform, it would fix all of this.", last)
+    assert p.move == Move.REACT_PITCH and p.line in persona.lines("pitch"), (p.move, p.line)
+
+
+def test_asking_what_she_would_have_done_differently_is_a_question_not_a_request():
+    e, last = _engine(load_persona("raj-gm"), "easy")
+    d = _say(e, "What did the last tech rollout do to the stores?", last)
+    assert d.topic == "history" and d.facts_now, (d.move, d.line)
+    f = _say(e, "ouch. what would you have done differently?", d.line)
+    assert f.move in (Move.DEEPEN, Move.REVEAL, Move.REPEAT) and f.topic == "history", (
+        f.move,
+        f.topic,
+        f.line,
+    )
+    assert not f.state["asks"]
 
 
 def test_a_request_that_names_what_she_told_is_an_ask_not_a_say_back():
@@ -806,3 +833,20 @@ def test_a_follow_up_after_a_short_answer_stays_on_what_she_answered_briefly(fir
     assert d.move == Move.SHORT_ANSWER and d.topic == "objectives", (d.move, d.topic)
     f = _say(e, follow, d.line)
     assert f.topic == "objectives" and f.move in (Move.REVEAL, Move.GUARDED), (f.move, f.topic, f.line)
+
+
+@pytest.mark.parametrize(
+    "follow, said",
+    [
+        # asked "why", but about why people still come: the line that answers those words, of another kind
+        ("Why do people still come to you then?", "they come back when it matters"),
+        # asked "why" about what the why line answers
+        ("why are they so much cheaper?", "buying power"),
+    ],
+)
+def test_a_specific_follow_up_gets_the_line_that_answers_its_words(follow, said):
+    e, last = _engine(load_persona("raj-gm"))
+    d = _say(e, "Ok. And who are your competitors - the big box guys?", last)
+    assert d.topic == "competitors" and d.facts_now
+    f = _say(e, follow, d.line)
+    assert f.move == Move.DEEPEN and said in f.line, (f.move, f.line)

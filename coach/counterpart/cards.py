@@ -73,6 +73,7 @@ OPTIONAL_REACTIONS = (
     "partial_guarded",
     "offer_taken",
     "logistics",
+    "ask_early",
 )
 # Placeholders a reaction line may use.
 REACTION_PLACEHOLDERS = {
@@ -247,6 +248,9 @@ class Reactions(BaseModel):
     offer_taken: Lines = Field(default_factory=list)
     # the meeting itself: "can we keep this to thirty minutes?", "can we move this to Thursday?"
     logistics: Lines = Field(default_factory=list)
+    # a request made before they feel understood ("could I spend a Saturday in one of your stores?"): not yet,
+    # without taking it for a sales pitch
+    ask_early: Lines = Field(default_factory=list)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coach.counterpart.cards import Fact, Persona
-from coach.counterpart.meaning import by_closeness
+from coach.counterpart.meaning import closeness
 from coach.counterpart.perceive import LeaderMove, perceive
 from coach.counterpart.state import CounterpartState
 from coach.errors import InputError
@@ -103,6 +103,7 @@ OPENING_TURNS = 2  # thanks in the first turns is a greeting
 ASK_CHARS = 300  # an ask is remembered to this length
 OPENING_WORDS = 3  # praise before an answer is left out when both open with the same words
 SPECIFIC_WORDS = 2  # a follow-up with this many content words asks about something in particular
+KIND_MARGIN = 0.15  # ... and a line this much closer to its words than any of the kind asked for answers it
 ACCEPTED_CHARS = 400  # a say-back she agreed with is remembered to this length ...
 ACCEPTED_PER_FACT = 3  # ... and the last three of them per fact
 
@@ -289,7 +290,8 @@ class Engine:
             self._gain(turn, "offer", f"offered what {self.first_name} asked for: {fact.topic}")
             return
         if not s.thats_right:
-            turn.move, turn.line = Move.REACT_PITCH, self._pick("pitch", self.persona.lines("pitch"))
+            # the same cost as a pitch, but said as a "not yet" to a request, not as "what are you selling?"
+            turn.move, turn.line = Move.REACT_PITCH, self._pick("ask_early", self.persona.lines("ask_early"))
             self._cost(turn, "ask_early", f"asked for something before {self.first_name} felt understood")
             s.grudge = self.rules.grudge_turns
             return
@@ -458,10 +460,19 @@ class Engine:
         # those the line closest in meaning to a specific question ("why does the double matter so much?");
         # "go on" or "why is that?" takes them in order
         kind = turn.leader.depth
-        if len(content_words(turn.leader.text)) >= SPECIFIC_WORDS:
-            fresh = [fresh[i] for i in by_closeness(turn.leader.text, [lines[i][1] for i in fresh])]
+        sims: dict[int, float] = {}
+        if len(content_words(turn.leader.text)) >= SPECIFIC_WORDS and len(fresh) > 1:
+            scores = closeness(turn.leader.text, [lines[i][1] for i in fresh])
+            sims = {i: float(v) for i, v in zip(fresh, scores, strict=True)}
+            fresh.sort(key=lambda i: -sims[i])
         if kind != "more":
             fresh.sort(key=lambda i: lines[i][0] != kind)  # stable: closeness within the kind asked for
+            # ... unless a line of another kind answers the words asked far better: "Why do people still come
+            # to you then?" is answered by "they come back when it matters", not by why the rivals are cheaper
+            if sims and (best := max(sims, key=sims.__getitem__)) != fresh[0]:
+                if sims[best] - sims[fresh[0]] >= KIND_MARGIN:
+                    fresh.remove(best)
+                    fresh.insert(0, best)
         if not lines:  # a card without depth: they say it again, in other words
             return self._repeat(turn, fact.dimension, open_q)
         if not fresh:

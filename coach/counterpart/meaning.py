@@ -147,12 +147,3 @@ def closeness(text: str, candidates: Sequence[str]) -> np.ndarray:
     if not candidates:
         return np.zeros(0, dtype=np.float32)
     return _fact_vectors(tuple(candidates)) @ local_encoder().encode([text])[0]
-
-
-def by_closeness(text: str, candidates: Sequence[str]) -> list[int]:
-    """Indices of ``candidates`` from the closest in meaning to ``text`` to the farthest (which of her
-    remaining lines answers "how long are they waiting?" best)."""
-    if len(candidates) < 2:
-        return list(range(len(candidates)))
-    sims = closeness(text, candidates)
-    return sorted(range(len(candidates)), key=lambda i: -float(sims[i]))

@@ -182,7 +182,14 @@ def perceive(
     accurate = any(hit and not wrong for hit, wrong in said_back.values())
     touched = [f for f in told if touches(f, said)]
     told_ids = {f.id for f in told}
-    ahead = [f for f in persona.facts if f.id not in told_ids and covers(f, said) and not misread(f, said)]
+    # describing her world before she has told it ("ahead of me"), in the sentences that do not pitch: "We
+    # should move you onto one platform" proposes, it does not describe the bundlers Marcus loses to
+    unpitched = Text.of(" ".join(p for p in sentences(said.raw) if not pitches(p)))
+    ahead = [
+        f
+        for f in persona.facts
+        if f.id not in told_ids and covers(f, unpitched) and not misread(f, unpitched)
+    ]
     where = route(_focus(after_hello), persona)
     about = _about(where, raw, context, in_play, question, _names_company(raw, persona), persona)
     asks = tuple(find_asks(raw))

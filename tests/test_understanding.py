@@ -850,3 +850,20 @@ def test_a_specific_follow_up_gets_the_line_that_answers_its_words(follow, said)
     assert d.topic == "competitors" and d.facts_now
     f = _say(e, follow, d.line)
     assert f.move == Move.DEEPEN and said in f.line, (f.move, f.line)
+
+
+def test_a_summary_of_several_points_that_gets_one_right_is_answered_as_a_partial_summary():
+    """ "So if I play it back: A, B and C. Right?" with only A hers is no "yes, that's how it is" (which a
+    reflection of A alone earns): she says what is still missing."""
+    e, last = _engine(load_persona("helen-ceo"))
+    e.state.trust = 0.6  # she will tell her history
+    for q in ["who are your members these days?", "What happened last time IT tried something big here?"]:
+        last = _say(e, q, last).line
+    assert "history-1" in e.state.revealed
+    d = _say(
+        e,
+        "So if I play it back: the core system conversion was a weekend outage, you want more branches open on "
+        "Saturdays, and the new app should come first. Right?",
+        last,
+    )
+    assert d.move == Move.PARTIAL_SUMMARY and "history-1" in d.state["understood"], (d.move, d.line)

@@ -31,6 +31,7 @@ from coach.text import Text, content_words, has, sentences, words
 from coach.vocab import LABEL_OF_ACT, Act, Dimension
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
+POINT_WORDS = 3  # a clause of a say-back with this many words makes a point of its own
 SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short carries no content
 # With a topic in play, "follow-up" wins when it is the router's best reading. (It won at half the best reading
 # while the router read meaning alone; its spelling reader, which hears a short "how come?" plainly, made that
@@ -285,7 +286,12 @@ def perceive(
         )
     ):
         n = len(covered) + len(misreads)
-        summary = n >= SUMMARY_FACTS or (n >= 2 and bool(cue("summary").search(raw)))
+        # marked as a summary ("So if I play it back: ...") and making several points, it is one, however few
+        # of them match what she said: it is answered as a summary ("that's part of it"), not as a "yes" to
+        # the one point it got right
+        points = _points(said.raw)
+        marked_summary = bool(cue("summary").search(raw))
+        summary = n >= SUMMARY_FACTS or (marked_summary and (n >= 2 or points >= SUMMARY_FACTS))
         return reading(Act.SUMMARY if summary else Act.REFLECTION)
     # "could you walk me through..." invites an answer; "could I sit in on..." asks for something
     if asking_for:
@@ -463,6 +469,18 @@ def _focus(raw: str) -> str:
             break
         kept.insert(0, sent)
     return " ".join(kept)
+
+
+CHECK_WORDS = 6  # "What am I missing?", "Did I miss anything?": the check that closes a say-back
+
+
+def _points(raw: str) -> int:
+    """How many points a say-back makes: its clauses of POINT_WORDS or more, less its frame (the "so if I
+    play it back" that opens it, the short "what am I missing?" that closes it)."""
+    body = [p for p in sentences(raw) or [raw] if not (p.endswith("?") and len(p.split()) <= CHECK_WORDS)]
+    return sum(
+        len(c.split()) >= POINT_WORDS and not cue("summary").search(c) for p in body for c in CLAUSE.split(p)
+    )
 
 
 def _clause_with(raw: str, phrase: str) -> str:

@@ -14,7 +14,7 @@ from coach.counterpart.engine import Engine
 from coach.counterpart.facts import misread
 from coach.counterpart.meaning import described
 from coach.scoring.behaviours import classify
-from coach.vocab import Move
+from coach.vocab import Act, Move
 
 MARIA = load_persona("maria-cfo")
 DEV = load_persona("dev-coo")
@@ -867,3 +867,31 @@ def test_a_summary_of_several_points_that_gets_one_right_is_answered_as_a_partia
         last,
     )
     assert d.move == Move.PARTIAL_SUMMARY and "history-1" in d.state["understood"], (d.move, d.line)
+
+
+def _told_raj_history():
+    e, last = _engine(load_persona("raj-gm"), "easy")
+    d = _say(e, "What did the last tech rollout do to the stores?", last)
+    assert d.topic == "history" and d.facts_now, (d.move, d.line)
+    return e, d.line
+
+
+@pytest.mark.parametrize(
+    "line, correcting",
+    [
+        # a say-back that asks to be put right, or feels for her, or names "the real problem" as hers
+        ("correct me if I'm wrong but the stores didn't fail to adopt, the devices failed the stores", False),
+        ("I might be wrong, but the handhelds died by lunch and your people went back to paper.", False),
+        ("so the real problem was the batteries dying by lunch, not your people", False),
+        ("Batteries dead by lunch and then they blame the stores, that is not fair at all.", False),
+        # contradicting her is still correcting, hedged or not
+        ("That's not fair, the handhelds worked fine in the pilot.", True),
+        ("The real problem is that your managers never trained anyone.", True),
+        ("Correct me if I'm wrong, but actually the stores just didn't want them.", True),
+        ("That's not what happened, the stores refused to use them.", True),
+    ],
+)
+def test_a_hedged_or_feeling_say_back_is_no_correction_and_a_contradiction_still_is(line, correcting):
+    e, last = _told_raj_history()
+    d = _say(e, line, last)
+    assert (d.perceived.act is Act.CORRECTION) is correcting, (d.move, d.perceived.act, d.line)

@@ -523,6 +523,8 @@ def _is_correction(
     if not told_any:
         return False
     weak = bool(cue("weak_correction").search(raw))
+    if cue("say_back_hedge").search(raw) and not weak:
+        return False  # "correct me if I'm wrong but...": it asks to be put right, it does not put her right
     if label == "correct":
         if open_q and (raw.endswith("?") or cue("invitation").search(raw)):
             return False
@@ -583,6 +585,6 @@ def _is_reflection(raw: str, label: str, touches_told: bool, asks_open: bool, he
         return not asks_open  # picks up her words to ask about them, and is answered
     if cue("so_question").search(raw) and raw.endswith("?"):
         return False
-    if cue("reflect_stem").search(raw):
+    if cue("reflect_stem").search(raw) or cue("say_back_hedge").search(raw):
         return touches_told
     return False

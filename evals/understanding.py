@@ -6,8 +6,10 @@
 
 (a) questions: each natural question is the first line of a fresh rehearsal; its reply must be about the
     part of their world asked (a guarded answer about it counts: she is answering about that part); its
-    follow-up ("why is that?") must stay on the same topic. General questions must draw something of their
-    world; off-world ones must draw nothing. Held-out writers: evals.train_topics.HELD_OUT_WRITERS.
+    follow-up ("why is that?") must stay on the same topic; asked second, after the same writer's question
+    about another part has put that part in play, it must still be answered on its own part, not taken as a
+    follow-up. General questions must draw something of their world; off-world ones must draw nothing.
+    Held-out writers: evals.train_topics.HELD_OUT_WRITERS.
 (b) reflections: say-backs of what she told (accurate, negating a wrong reading, passing mentions, hedged,
     wrong, summaries), written by two writers from her words; counts corrections triggered where none is due.
 (c) conversations: whole natural rehearsals with the expected topic of every reply.
@@ -91,8 +93,12 @@ def questions(personas: dict[str, Persona], writers: list[str]) -> dict[str, Any
     first: dict[str, Tally] = defaultdict(Tally)
     follow: dict[str, Tally] = defaultdict(Tally)
     by_writer: dict[str, Tally] = defaultdict(Tally)
-    for row in question_rows(writers):
+    switch: dict[str, Tally] = defaultdict(Tally)  # a question about another part, with a topic in play
+    rows = question_rows(writers)
+    for i, row in enumerate(rows):
         want, text = row["dimension"], row["question"]
+        if want in DIMS:
+            _new_topic(personas, rows, i, switch)
         e, opening = _fresh(personas[row["persona"]])
         d = _say(e, text, opening)
         if want in DIMS:
@@ -108,9 +114,41 @@ def questions(personas: dict[str, Persona], writers: list[str]) -> dict[str, Any
             fu = _say(e, row["followup"], opening)
             ok = fu.topic == want and fu.move in ABOUT_THEIR_WORLD
             follow[want].add(ok, f"[{row['id']}] after {want}: got {fu.move}/{fu.topic}: {row['followup']}")
-    return _summarise("first question on the topic asked", first, "follow-up stays on the topic", follow) | {
-        "by_writer": {w: round(t.rate, 3) for w, t in sorted(by_writer.items())}
-    }
+    out = _summarise("first question on the topic asked", first, "follow-up stays on the topic", follow)
+    new_topic = _summarise(NEW_TOPIC, switch, None, None)
+    out[NEW_TOPIC] = new_topic[NEW_TOPIC]
+    out["misses"][NEW_TOPIC] = new_topic["misses"][NEW_TOPIC]
+    return out | {"by_writer": {w: round(t.rate, 3) for w, t in sorted(by_writer.items())}}
+
+
+NEW_TOPIC = "question about another part, asked with a topic in play, answered on its own"
+
+
+def _new_topic(personas: dict[str, Persona], rows: list[dict], i: int, switch: dict[str, Tally]) -> None:
+    """Row ``i`` asked second, after the same writer's next question to the same counterpart about another
+    part of her world has put that part in play: a new question ("who are you making all this for?") must
+    not be taken as a follow-up on what she just said. Skipped when the lead question found no topic."""
+    row = rows[i]
+    lead = next(
+        (
+            r
+            for r in rows[i + 1 :] + rows[:i]
+            if r["writer"] == row["writer"]
+            and r["persona"] == row["persona"]
+            and r["dimension"] in DIMS
+            and r["dimension"] != row["dimension"]
+        ),
+        None,
+    )
+    if lead is None:
+        return
+    e, theirs = _fresh(personas[row["persona"]])
+    if _say(e, lead["question"], theirs).topic != lead["dimension"]:
+        return
+    d = _say(e, row["question"], theirs)
+    good = d.topic == row["dimension"] and d.move in ABOUT_THEIR_WORLD
+    what = f"[{row['id']} after {lead['dimension']}] want {row['dimension']}, got {d.move}/{d.topic}: {row['question']}"
+    switch[row["dimension"]].add(good, what)
 
 
 # -- (b) ------------------------------------------------------------------------------------------------

@@ -34,6 +34,11 @@ def test_follow_ups_stay_on_the_topic_in_play(questions):
     assert rate >= 0.90, f"follow-up stayed on topic {rate:.1%}"
 
 
+def test_a_question_about_another_part_is_not_taken_for_a_follow_up(questions):
+    rate = questions[U.NEW_TOPIC]["rate"]
+    assert rate >= 0.85, f"a new question with a topic in play was answered on its own part {rate:.1%}"
+
+
 def test_no_correction_from_a_negated_or_passing_mention():
     by_kind = U.reflections(PERSONAS)["no correction triggered"]["by_kind"]
     for kind in ("negated_wrong", "passing"):

@@ -32,6 +32,7 @@ from coach.vocab import LABEL_OF_ACT, Act, Dimension
 
 SUMMARY_FACTS = 3  # a reflection that describes this many facts at once is a summary, stem or not
 POINT_WORDS = 3  # a clause of a say-back with this many words makes a point of its own
+CHECK_WORDS = 6  # "What am I missing?", "Did I miss anything?": the check that closes a say-back
 SHORT_ACK_STEMS = 8  # "I see, that makes sense": an acknowledgement this short carries no content
 # With a topic in play, "follow-up" wins when it is the router's best reading. (It won at half the best reading
 # while the router read meaning alone; its spelling reader, which hears a short "how come?" plainly, made that
@@ -222,7 +223,8 @@ def perceive(
             confidence=round(labelled.confidence, 3),
             question=question,
             open=open_q,
-            asks=asks,
+            # "can we move this to Thursday?" asks for nothing of hers: no surface counts it an ask
+            asks=() if act is Act.SMALL_TALK and logistics else asks,
             pitch=pitch,
             leader_centric=leader_centric,
             humble=open_q and bool(cue("humility").search(raw)),
@@ -254,7 +256,6 @@ def perceive(
     if _is_correction(raw, label, open_q, accurate, bool(touched) or _echoes(raw, context), head, bool(told)):
         return reading(Act.CORRECTION)
     if logistics:
-        asks = ()  # "can we move this to Thursday?" asks for nothing of hers: no surface counts it an ask
         return reading(Act.SMALL_TALK)
     # "could I sit in on a night shift next week?": a request, whatever of hers it names
     asking_for = bool(asks) and not (open_stem and not leader_centric)
@@ -469,9 +470,6 @@ def _focus(raw: str) -> str:
             break
         kept.insert(0, sent)
     return " ".join(kept)
-
-
-CHECK_WORDS = 6  # "What am I missing?", "Did I miss anything?": the check that closes a say-back
 
 
 def _points(raw: str) -> int:
